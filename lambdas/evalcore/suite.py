@@ -52,7 +52,9 @@ class InferenceConfig:
     @property
     def response_identifier(self) -> str:
         """The id Bedrock files results under, and the one a dataset's responses must name."""
-        return self.source_identifier if self.mode == INFERENCE_PRECOMPUTED else self.model_identifier
+        if self.mode == INFERENCE_PRECOMPUTED:
+            return self.source_identifier
+        return self.model_identifier
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     if not isinstance(thresholds_raw, dict):
         problems.append(Problem(source, "thresholds", "must be an object", '{"Builtin.X": 0.7}'))
     else:
-        for metric, floor in thresholds_raw.items():
+        for metric in thresholds_raw:
             if metric not in metrics:
                 problems.append(
                     Problem(
@@ -230,9 +232,7 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
                         "add it to metrics or remove the threshold",
                     )
                 )
-            thresholds[metric] = _parse_score(
-                thresholds_raw, metric, 0.0, source, problems
-            )
+            thresholds[metric] = _parse_score(thresholds_raw, metric, 0.0, source, problems)
     low = _parse_score(data, "lowScoreThreshold", 0.5, source, problems)
     tolerance = _parse_score(data, "regressionTolerance", 0.05, source, problems)
     task_type = data.get("taskType", "General")

@@ -1,0 +1,92 @@
+"""Rough cost of an evaluation job, printed before anyone spends money on it.
+
+The judge reads the prompt, the response, the reference and a long rubric for every metric,
+so judging dominates: prompts x metrics x (~1,500 input + ~200 output tokens) x judge price.
+Prices live in prices.json because they change more often than this code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from evalcore.dataset import DatasetStats
+from evalcore.suite import INFERENCE_BEDROCK, Suite
+
+PRICES_FILE = Path(__file__).with_name("prices.json")
+JUDGE_INPUT_TOKENS_PER_METRIC = 1500
+JUDGE_OUTPUT_TOKENS_PER_METRIC = 200
+CHARS_PER_TOKEN = 4
+LIVE_OUTPUT_TOKENS_PER_PROMPT = 300
+_GEOGRAPHY_PREFIX = re.compile(r"^(us|eu|apac|us-gov|ca|jp|au|global)\.")
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    judge_usd: float | None
+    inference_usd: float | None
+    notes: tuple[str, ...]
+
+    @property
+    def total_usd(self) -> float | None:
+        if self.judge_usd is None or self.inference_usd is None:
+            return None
+        return round(self.judge_usd + self.inference_usd, 4)
+
+    def to_dict(self) -> dict:
+        return {
+            "judgeUsd": self.judge_usd,
+            "inferenceUsd": self.inference_usd,
+            "totalUsd": self.total_usd,
+            "notes": list(self.notes),
+        }
+
+
+def load_prices(path: Path = PRICES_FILE) -> dict[str, dict[str, float]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def price_for(model_id: str, prices: dict[str, dict[str, float]]) -> dict[str, float] | None:
+    """Inference profiles cost what their underlying model costs."""
+    return prices.get(model_id) or prices.get(_GEOGRAPHY_PREFIX.sub("", model_id))
+
+
+def estimate_cost(
+    suite: Suite, stats: DatasetStats, prices: dict[str, dict[str, float]] | None = None
+) -> CostEstimate:
+    prices = load_prices() if prices is None else prices
+    notes: list[str] = []
+    judge_price = price_for(suite.evaluator_model, prices)
+    judge_usd = None
+    if judge_price is None:
+        notes.append(f"no price for judge {suite.evaluator_model}: add it to prices.json")
+    else:
+        calls = stats.records * len(suite.metrics)
+        judge_usd = round(
+            calls
+            * (
+                JUDGE_INPUT_TOKENS_PER_METRIC * judge_price["input"]
+                + JUDGE_OUTPUT_TOKENS_PER_METRIC * judge_price["output"]
+            )
+            / 1000,
+            4,
+        )
+    inference_usd: float | None = 0.0
+    if suite.inference.mode == INFERENCE_BEDROCK:
+        model = suite.inference.model_identifier
+        target_price = price_for(model, prices)
+        if target_price is None:
+            inference_usd = None
+            notes.append(f"no price for target model {model}: add it to prices.json")
+        else:
+            input_tokens = stats.prompt_chars / CHARS_PER_TOKEN
+            output_tokens = stats.records * LIVE_OUTPUT_TOKENS_PER_PROMPT
+            inference_usd = round(
+                (input_tokens * target_price["input"] + output_tokens * target_price["output"])
+                / 1000,
+                4,
+            )
+    return CostEstimate(judge_usd=judge_usd, inference_usd=inference_usd, notes=tuple(notes))

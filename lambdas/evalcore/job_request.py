@@ -1,0 +1,99 @@
+"""The CreateEvaluationJob request, built from a suite and a dataset location.
+
+Field names follow botocore's service model (not the articles the product was specified
+from): tests send every request built here through a botocore Stubber, which rejects any
+field the real API does not have.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from evalcore import layout, naming
+from evalcore.errors import Problem, SuiteError
+from evalcore.suite import INFERENCE_PRECOMPUTED, Suite
+
+APPLICATION_TYPE_MODEL = "ModelEvaluation"
+
+
+@dataclass(frozen=True)
+class DatasetLocation:
+    """The S3 object that started a run."""
+
+    bucket: str
+    key: str
+    version_id: str | None = None
+
+    @property
+    def uri(self) -> str:
+        return naming.s3_uri(self.bucket, self.key)
+
+
+def _inference_config(suite: Suite) -> dict:
+    if suite.inference.mode == INFERENCE_PRECOMPUTED:
+        model = {
+            "precomputedInferenceSource": {
+                "inferenceSourceIdentifier": suite.inference.source_identifier
+            }
+        }
+    else:
+        bedrock_model: dict = {"modelIdentifier": suite.inference.model_identifier}
+        if suite.inference.inference_params:
+            bedrock_model["inferenceParams"] = json.dumps(
+                suite.inference.inference_params, separators=(",", ":")
+            )
+        model = {"bedrockModel": bedrock_model}
+    return {"models": [model]}
+
+
+def build_create_job_request(
+    suite: Suite,
+    dataset: DatasetLocation,
+    role_arn: str,
+    output_bucket: str | None = None,
+) -> dict:
+    """Everything CreateEvaluationJob needs, with names stable across retries."""
+    output_bucket = output_bucket or dataset.bucket
+    name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
+    output_uri = naming.s3_uri(output_bucket, layout.results_prefix(suite.name, name))
+    problems = [
+        Problem(dataset.key, field, f"{uri!r} {reason}", "rename the dataset file")
+        for field, uri in (("datasetLocation.s3Uri", dataset.uri), ("outputDataConfig", output_uri))
+        if (reason := naming.check_s3_uri(uri))
+    ]
+    if problems:
+        raise SuiteError(problems)
+    description = f"{suite.name}: {dataset.key}"
+    return {
+        "jobName": name,
+        "jobDescription": description[:200],
+        "roleArn": role_arn,
+        "clientRequestToken": naming.client_request_token(
+            dataset.bucket, dataset.key, dataset.version_id
+        ),
+        "applicationType": APPLICATION_TYPE_MODEL,
+        "evaluationConfig": {
+            "automated": {
+                "datasetMetricConfigs": [
+                    {
+                        "taskType": suite.task_type,
+                        "dataset": {
+                            "name": naming.dataset_name(dataset.key),
+                            "datasetLocation": {"s3Uri": dataset.uri},
+                        },
+                        "metricNames": list(suite.metrics),
+                    }
+                ],
+                "evaluatorModelConfig": {
+                    "bedrockEvaluatorModels": [{"modelIdentifier": suite.evaluator_model}]
+                },
+            }
+        },
+        "inferenceConfig": _inference_config(suite),
+        "outputDataConfig": {"s3Uri": output_uri},
+        "jobTags": [
+            {"key": "evaluation-suite", "value": suite.name},
+            {"key": "dataset-version", "value": (dataset.version_id or "null")[:256]},
+        ],
+    }

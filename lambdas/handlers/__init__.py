@@ -1,0 +1,1 @@
+"""Thin Lambda handlers: AWS I/O around the pure logic in evalcore."""

@@ -1,0 +1,44 @@
+"""Small S3 helpers that stream instead of loading whole objects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from botocore.exceptions import ClientError
+
+from handlers.runtime import s3_client
+
+
+def iter_lines(bucket: str, key: str, version_id: str | None = None) -> Iterator[bytes]:
+    """Yield an object's lines without holding the object; keeps line numbers exact."""
+    extra = {"VersionId": version_id} if version_id else {}
+    body = s3_client().get_object(Bucket=bucket, Key=key, **extra)["Body"]
+    yield from body.iter_lines()
+
+
+def list_keys(bucket: str, prefix: str) -> Iterator[str]:
+    paginator = s3_client().get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            yield item["Key"]
+
+
+def get_json(bucket: str, key: str) -> dict | None:
+    """None when the object does not exist, e.g. the first run has no previous summary."""
+    try:
+        body = s3_client().get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+            return None
+        raise
+    return json.loads(body)
+
+
+def put_json(bucket: str, key: str, document: dict) -> None:
+    s3_client().put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=json.dumps(document, indent=2, sort_keys=False).encode("utf-8"),
+        ContentType="application/json",
+    )

@@ -1,0 +1,86 @@
+"""Validate an uploaded dataset against its suite, estimate the cost, start the Bedrock job."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
+
+from evalcore.cost import estimate_cost
+from evalcore.dataset import validate_dataset
+from evalcore.errors import Problem, SuiteError
+from evalcore.job_request import DatasetLocation, build_create_job_request
+from evalcore.layout import suite_name_from_dataset_key
+from evalcore.suite import load_suite
+from handlers import s3io
+from handlers.runtime import bedrock_client, call_bedrock, logger, metrics, setting, tracer
+
+
+def _dataset_from(event: dict) -> DatasetLocation:
+    missing = [field for field in ("bucket", "key") if not event.get(field)]
+    if missing:
+        raise ValueError(
+            f"the execution input lacks {', '.join(missing)}: start executions with "
+            '{"bucket": ..., "key": "datasets/<suite>/<file>.jsonl", "versionId": ...}'
+        )
+    return DatasetLocation(event["bucket"], event["key"], event.get("versionId"))
+
+
+def _existing_job_arn(job_name: str) -> str | None:
+    """The job a previous attempt already created under this deterministic name."""
+    pages = bedrock_client().get_paginator("list_evaluation_jobs").paginate(nameContains=job_name)
+    for page in pages:
+        for job in page.get("jobSummaries", []):
+            if job.get("jobName") == job_name:
+                return job["jobArn"]
+    return None
+
+
+def create_job(request: dict) -> str:
+    try:
+        return call_bedrock(bedrock_client().create_evaluation_job, **request)["jobArn"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConflictException":
+            raise
+        arn = _existing_job_arn(request["jobName"])
+        if arn is None:
+            raise
+        logger.info("Evaluation job already exists; reusing it", extra={"jobArn": arn})
+        return arn
+
+
+@logger.inject_lambda_context(log_event=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: object) -> dict:
+    dataset = _dataset_from(event)
+    try:
+        suite_name = suite_name_from_dataset_key(dataset.key)
+    except ValueError as error:
+        raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
+    suite = load_suite(suite_name)
+    metrics.add_dimension(name="Suite", value=suite.name)
+
+    stats = validate_dataset(
+        s3io.iter_lines(dataset.bucket, dataset.key, dataset.version_id), suite, dataset.uri
+    )
+    for warning in stats.warnings[:20]:
+        logger.warning(str(warning))
+    stats.raise_for_problems()
+    estimate = estimate_cost(suite, stats)
+
+    request = build_create_job_request(suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN"))
+    job_arn = create_job(request)
+    metrics.add_metric(name="EvaluationJobsSubmitted", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "Submitted evaluation job",
+        extra={"jobName": request["jobName"], "jobArn": job_arn, "records": stats.records},
+    )
+    return {
+        **event,
+        "suite": suite.name,
+        "jobName": request["jobName"],
+        "jobArn": job_arn,
+        "outputS3Uri": request["outputDataConfig"]["s3Uri"],
+        "records": stats.records,
+        "costEstimate": estimate.to_dict(),
+    }

@@ -1,0 +1,1 @@
+"""evalctl: the command line for the evaluation loop (plan, summarize, and more to come)."""
