@@ -1,0 +1,61 @@
+"""Rows in the format Bedrock writes to `<uuid>_output.jsonl` (AWS user guide), for tests."""
+
+from __future__ import annotations
+
+import json
+
+
+def score(metric: str, result: float | str | None, explanation: str = "") -> dict:
+    return {
+        "metricName": metric,
+        "result": result,
+        "evaluatorDetails": [
+            {
+                "modelIdentifier": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                "explanation": explanation or f"Judged {metric}.",
+            }
+        ],
+    }
+
+
+def model_row(
+    prompt: str,
+    scores: dict[str, float | str | None],
+    *,
+    category: str | None = None,
+    response: str = "an answer",
+    explanations: dict[str, str] | None = None,
+) -> dict:
+    explanations = explanations or {}
+    input_record: dict = {
+        "prompt": prompt,
+        "referenceResponse": "the reference",
+        "modelResponses": [{"response": response, "modelIdentifier": "support-assistant-v1"}],
+    }
+    if category is not None:
+        input_record["category"] = category
+    return {
+        "automatedEvaluationResult": {
+            "scores": [score(m, r, explanations.get(m, "")) for m, r in scores.items()]
+        },
+        "inputRecord": input_record,
+    }
+
+
+def rag_row(prompt: str, scores: dict[str, float | None], output_text: str = "generated") -> dict:
+    return {
+        "conversationTurns": [
+            {
+                "inputRecord": {
+                    "prompt": {"content": [{"text": prompt}]},
+                    "referenceResponses": [{"content": [{"text": "ref"}]}],
+                },
+                "output": {"text": output_text, "knowledgeBaseIdentifier": "KB123"},
+                "results": [score(m, r) for m, r in scores.items()],
+            }
+        ]
+    }
+
+
+def jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(row) + "\n" for row in rows)

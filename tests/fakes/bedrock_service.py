@@ -1,0 +1,216 @@
+"""A stateful stand-in for Bedrock's evaluation-job API, attached at the botocore layer.
+
+AWS cannot exist here and moto has no evaluation-job API, so this is the one test double for
+Bedrock. It is a botocore Stubber: the client still validates every request against the real
+service model before the stub answers (a wrong field name fails), every answer is validated
+against the model's output shape, and the patterns botocore leaves to the service (job name,
+S3 URIs, job ARN) are enforced here from the same model. When a job completes it writes its
+output to (moto's) S3 in the nested layout the AWS user guide documents.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from botocore.awsrequest import AWSResponse
+from botocore.stub import Stubber
+
+from tests.fakes.bedrock_output import model_row
+
+ACCOUNT = "123456789012"
+Scorer = Callable[[dict, str], "float | str | None"]
+
+
+def _pattern(client, operation: str, *path: str) -> re.Pattern:
+    shape = client.meta.service_model.operation_model(operation).input_shape
+    for name in path:
+        shape = shape.member if name == "[]" else shape.members[name]
+    return re.compile(f"^(?:{shape.metadata['pattern']})$")
+
+
+@dataclass
+class FakeJob:
+    request: dict
+    arn: str
+    polls_left: int
+    outcome: str
+    failure_messages: list[str] = field(default_factory=list)
+    status: str = "InProgress"
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class FakeBedrockEvaluations(Stubber):
+    """Answers CreateEvaluationJob / GetEvaluationJob / ListEvaluationJobs from its own state."""
+
+    def __init__(
+        self,
+        client,
+        s3_client,
+        *,
+        scorer: Scorer,
+        polls_until_done: int = 1,
+        outcome: str = "Completed",
+        failure_messages: list[str] | None = None,
+        output_files: int = 2,
+        throttle_first_create: bool = False,
+    ) -> None:
+        super().__init__(client)
+        self.s3 = s3_client
+        self.scorer = scorer
+        self.polls_until_done = polls_until_done
+        self.outcome = outcome
+        self.failure_messages = failure_messages or []
+        self.output_files = output_files
+        self.throttle_first_create = throttle_first_create
+        self.jobs: dict[str, FakeJob] = {}
+        self.calls: list[tuple[str, dict]] = []
+        self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
+        self._s3_uri = _pattern(client, "CreateEvaluationJob", "outputDataConfig", "s3Uri")
+        self._job_arn = _pattern(client, "GetEvaluationJob", "jobIdentifier")
+
+    # Stubber hooks -------------------------------------------------------------------------
+    def _assert_expected_params(self, model, params, context, **kwargs):
+        self.calls.append((model.name, params))
+
+    def _get_response_handler(self, model, params, context, **kwargs):
+        handler = getattr(self, f"_op_{model.name}", None)
+        if handler is None:
+            raise AssertionError(f"FakeBedrockEvaluations does not implement {model.name}")
+        result = handler(params)
+        if isinstance(result, tuple):
+            return result
+        self._validate_operation_response(model.name, result)
+        return AWSResponse(None, 200, {}, None), {**result, "ResponseMetadata": {}}
+
+    # Operations ----------------------------------------------------------------------------
+    def _error(self, code: str, message: str, status: int = 400):
+        parsed = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {}}
+        return AWSResponse(None, status, {}, None), parsed
+
+    def _op_CreateEvaluationJob(self, params: dict):
+        if self.throttle_first_create:
+            self.throttle_first_create = False
+            return self._error("ThrottlingException", "Rate exceeded", 429)
+        if not self._job_name.match(params["jobName"]):
+            return self._error("ValidationException", f"bad jobName {params['jobName']!r}")
+        uris = [params["outputDataConfig"]["s3Uri"]] + [
+            c["dataset"]["datasetLocation"]["s3Uri"]
+            for c in params["evaluationConfig"]["automated"]["datasetMetricConfigs"]
+        ]
+        for uri in uris:
+            if not self._s3_uri.match(uri):
+                return self._error("ValidationException", f"bad S3 URI {uri!r}")
+        for job in self.jobs.values():
+            if job.request["jobName"] == params["jobName"]:
+                if job.request.get("clientRequestToken") == params.get("clientRequestToken"):
+                    return {"jobArn": job.arn}
+                return self._error("ConflictException", "job name already exists", 409)
+        arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:evaluation-job/{uuid.uuid4().hex[:12]}"
+        self.jobs[arn] = FakeJob(
+            request=params,
+            arn=arn,
+            polls_left=self.polls_until_done,
+            outcome=self.outcome,
+            failure_messages=list(self.failure_messages),
+        )
+        return {"jobArn": arn}
+
+    def _op_GetEvaluationJob(self, params: dict):
+        arn = params["jobIdentifier"]
+        if not self._job_arn.match(arn) or arn not in self.jobs:
+            return self._error("ResourceNotFoundException", f"no job {arn}", 404)
+        job = self.jobs[arn]
+        if job.status == "InProgress":
+            if job.polls_left > 0:
+                job.polls_left -= 1
+            else:
+                job.status = job.outcome
+                if job.status == "Completed":
+                    self._write_outputs(job)
+        request = job.request
+        response = {
+            "jobName": request["jobName"],
+            "status": job.status,
+            "jobArn": arn,
+            "roleArn": request["roleArn"],
+            "jobType": "Automated",
+            "applicationType": request.get("applicationType", "ModelEvaluation"),
+            "evaluationConfig": request["evaluationConfig"],
+            "inferenceConfig": request["inferenceConfig"],
+            "outputDataConfig": request["outputDataConfig"],
+            "creationTime": job.created,
+            "lastModifiedTime": datetime.now(UTC),
+        }
+        if job.status == "Failed":
+            response["failureMessages"] = job.failure_messages
+        return response
+
+    def _op_ListEvaluationJobs(self, params: dict):
+        needle = params.get("nameContains", "")
+        return {
+            "jobSummaries": [
+                {
+                    "jobArn": job.arn,
+                    "jobName": job.request["jobName"],
+                    "status": job.status,
+                    "creationTime": job.created,
+                    "jobType": "Automated",
+                    "evaluationTaskTypes": ["General"],
+                    "modelIdentifiers": [],
+                }
+                for job in self.jobs.values()
+                if needle in job.request["jobName"]
+            ]
+        }
+
+    # Output --------------------------------------------------------------------------------
+    def _write_outputs(self, job: FakeJob) -> None:
+        request = job.request
+        config = request["evaluationConfig"]["automated"]["datasetMetricConfigs"][0]
+        bucket, _, key = config["dataset"]["datasetLocation"]["s3Uri"][5:].partition("/")
+        body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+        records = [json.loads(line) for line in body.splitlines() if line.strip()]
+        rows = [
+            model_row(
+                record["prompt"],
+                {metric: self.scorer(record, metric) for metric in config["metricNames"]},
+                category=record.get("category"),
+                response=(record.get("modelResponses") or [{}])[0].get("response", ""),
+                explanations={
+                    m: f"{m} reasoning for: {record['prompt']}" for m in config["metricNames"]
+                },
+            )
+            for record in records
+        ]
+        out_bucket, _, prefix = request["outputDataConfig"]["s3Uri"][5:].partition("/")
+        model = request["inferenceConfig"]["models"][0]
+        source = (
+            model.get("precomputedInferenceSource", {}).get("inferenceSourceIdentifier")
+            or model["bedrockModel"]["modelIdentifier"]
+        )
+        job_folder = f"{prefix}{request['jobName']}/{job.arn.rsplit('/', 1)[-1]}/"
+        data_folder = (
+            f"{job_folder}models/{source}/taskTypes/{config['taskType']}/"
+            f"datasets/{config['dataset']['name']}/"
+        )
+        self.s3.put_object(
+            Bucket=out_bucket, Key=f"{prefix}amazon-bedrock-evaluations-permission-check", Body=b""
+        )
+        self.s3.put_object(
+            Bucket=out_bucket,
+            Key=f"{job_folder}custom_metrics/definitions_output.jsonl",
+            Body=b'{"not": "a result"}\n',
+        )
+        chunk = max(1, -(-len(rows) // self.output_files))
+        for start in range(0, len(rows), chunk):
+            text = "".join(json.dumps(row) + "\n" for row in rows[start : start + chunk])
+            self.s3.put_object(
+                Bucket=out_bucket,
+                Key=f"{data_folder}{uuid.uuid4()}_output.jsonl",
+                Body=text.encode(),
+            )
