@@ -23,13 +23,16 @@ def _split_s3_uri(uri: str) -> tuple[str, str]:
 
 
 def _previous_summary(bucket: str, suite: str, job_name: str) -> tuple[dict | None, str | None]:
-    """The last other run's summary; a re-run of this job must not compare with itself."""
-    key = layout.latest_summary_key(suite)
-    latest = s3io.get_json(bucket, key)
+    """The last other run's summary and its immutable key.
+
+    A re-run of this job finds itself in latest-summary.json and must not compare with
+    itself, so it follows the pointer to the run that was previous when it first ran.
+    """
+    latest = s3io.get_json(bucket, layout.latest_summary_key(suite))
     if latest and latest.get("jobName") == job_name:
         key = latest.get("previousSummaryKey")
-        latest = s3io.get_json(bucket, key) if key else None
-    return latest, key if latest else None
+        return (s3io.get_json(bucket, key), key) if key else (None, None)
+    return latest, (latest or {}).get("summaryKey")
 
 
 def _publish(summary: dict) -> None:

@@ -10,6 +10,7 @@ output to (moto's) S3 in the nested layout the AWS user guide documents.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import uuid
@@ -75,13 +76,16 @@ class FakeBedrockEvaluations(Stubber):
 
     # Stubber hooks -------------------------------------------------------------------------
     def _assert_expected_params(self, model, params, context, **kwargs):
-        self.calls.append((model.name, params))
+        # The API-level parameters; by before-call they are already serialized to HTTP.
+        self.calls.append((model.name, copy.deepcopy(params)))
 
     def _get_response_handler(self, model, params, context, **kwargs):
         handler = getattr(self, f"_op_{model.name}", None)
         if handler is None:
             raise AssertionError(f"FakeBedrockEvaluations does not implement {model.name}")
-        result = handler(params)
+        operation, api_params = self.calls[-1]
+        assert operation == model.name
+        result = handler(api_params)
         if isinstance(result, tuple):
             return result
         self._validate_operation_response(model.name, result)

@@ -1,0 +1,65 @@
+"""The AWS world the handlers see in tests: moto for S3, the fake for Bedrock."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import boto3
+from moto import mock_aws
+
+from handlers.runtime import bedrock_client, s3_client
+from tests.fakes.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
+
+BUCKET = "pipeline-data-bucket"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/bedrock-evaluation"
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "test-function"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:test-function"
+    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass
+class World:
+    s3: object
+    bedrock: FakeBedrockEvaluations
+    bucket: str = BUCKET
+
+    def upload(self, key: str, lines: list[dict] | str) -> str:
+        body = lines if isinstance(lines, str) else "".join(json.dumps(r) + "\n" for r in lines)
+        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body.encode())["VersionId"]
+
+    def read_json(self, key: str) -> dict:
+        return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def keys(self, prefix: str = "") -> list[str]:
+        listing = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix)
+        return [item["Key"] for item in listing.get("Contents", [])]
+
+
+def _reset_clients() -> None:
+    s3_client.cache_clear()
+    bedrock_client.cache_clear()
+
+
+@contextmanager
+def fake_aws(scorer: Scorer, mock_config: dict | None = None, **bedrock_options) -> Iterator[World]:
+    """moto for everything moto has; the handlers' own Bedrock client wears the fake."""
+    with mock_aws(config=mock_config) if mock_config else mock_aws():
+        _reset_clients()
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        fake = FakeBedrockEvaluations(bedrock_client(), s3, scorer=scorer, **bedrock_options)
+        fake.activate()
+        try:
+            yield World(s3=s3, bedrock=fake)
+        finally:
+            fake.deactivate()
+            _reset_clients()
