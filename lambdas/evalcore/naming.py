@@ -36,7 +36,8 @@ def _slug(text: str) -> str:
 def job_name(suite: str, bucket: str, key: str, version_id: str | None) -> str:
     """`<suite>-<dataset>-<digest>`, readable in the console and unique per dataset version."""
     digest = run_digest(bucket, key, version_id)[:_DIGEST_CHARS]
-    readable = _slug(f"{suite}-{dataset_stem(key)}")
+    stem = _slug(dataset_stem(key))
+    readable = _slug(suite) if stem in ("", _slug(suite)) else _slug(f"{suite}-{stem}")
     readable = readable[: JOB_NAME_MAX - _DIGEST_CHARS - 1].strip("-")
     name = f"{readable}-{digest}" if readable else digest
     assert JOB_NAME_PATTERN.match(name), name
