@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from botocore.exceptions import ClientError
-
 from handlers.runtime import s3_client
 
 
@@ -25,14 +23,16 @@ def list_keys(bucket: str, prefix: str) -> Iterator[str]:
 
 
 def get_json(bucket: str, key: str) -> dict | None:
-    """None when the object does not exist, e.g. the first run has no previous summary."""
-    try:
-        body = s3_client().get_object(Bucket=bucket, Key=key)["Body"].read()
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-            return None
-        raise
-    return json.loads(body)
+    """None when the object does not exist, e.g. the first run has no previous summary.
+
+    Existence is checked by listing: the functions may list only their own prefixes, and
+    without an unconditional s3:ListBucket S3 answers a GetObject on a missing key with
+    403 AccessDenied instead of 404, which would hide a real permission problem.
+    """
+    listing = s3_client().list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+    if not any(item["Key"] == key for item in listing.get("Contents", [])):
+        return None
+    return json.loads(s3_client().get_object(Bucket=bucket, Key=key)["Body"].read())
 
 
 def put_json(bucket: str, key: str, document: dict) -> None:

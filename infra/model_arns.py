@@ -1,0 +1,91 @@
+"""Which IAM resources stand for a Bedrock model identifier.
+
+Suites name models the way Bedrock's APIs accept them: a foundation-model id
+(`anthropic.claude-3-5-sonnet-20240620-v1:0`) or a system-defined cross-region inference
+profile id (`us.amazon.nova-lite-v1:0`). IAM needs ARNs, and a profile needs two kinds: the
+profile itself, and the foundation model behind it in every Region the profile may route to.
+This module is pure (no CDK constructs) so the mapping is unit-tested on plain strings; the
+stack passes CloudFormation pseudo-parameter tokens as partition, region and account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Geography prefixes of system-defined inference profiles. "us-gov." must not be read as "us.":
+# it is not, since "us-gov.x" does not start with "us.".
+INFERENCE_PROFILE_PREFIXES = ("us.", "us-gov.", "eu.", "apac.", "ca.", "jp.", "au.", "global.")
+
+
+@dataclass(frozen=True)
+class ModelArns:
+    """The ARNs one model identifier needs, split by kind for statements and tests."""
+
+    foundation_models: tuple[str, ...] = ()
+    inference_profiles: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.inference_profiles + self.foundation_models + self.other
+
+
+def inference_profile_geography(model_id: str) -> str | None:
+    """The geography prefix (without the dot) of a system inference profile id, else None."""
+    for prefix in INFERENCE_PROFILE_PREFIXES:
+        if model_id.startswith(prefix) and len(model_id) > len(prefix):
+            return prefix[:-1]
+    return None
+
+
+def foundation_model_arn(model_id: str, *, partition: str) -> str:
+    """Foundation models are AWS-owned and Regional with no account; `*` covers every Region.
+
+    Every Region, because a cross-region profile routes a request to any Region of its
+    geography and IAM authorizes the foundation model in the Region that serves it.
+    """
+    return f"arn:{partition}:bedrock:*::foundation-model/{model_id}"
+
+
+def model_arns(model_id: str, *, partition: str, region: str, account: str) -> ModelArns:
+    """Map one identifier from a suite to the ARNs InvokeModel must be allowed on.
+
+    - `arn:...` (a provisioned or imported model, an application profile) is used as it is;
+    - `us.amazon.nova-lite-v1:0` -> the profile in this account and Region, plus
+      `amazon.nova-lite-v1:0` as a foundation model in every Region;
+    - `anthropic.claude-...` -> the foundation model in every Region.
+    """
+    if not model_id:
+        raise ValueError("a model identifier must not be empty")
+    if model_id.startswith("arn:"):
+        return ModelArns(other=(model_id,))
+    geography = inference_profile_geography(model_id)
+    if geography is None:
+        return ModelArns(foundation_models=(foundation_model_arn(model_id, partition=partition),))
+    base_model = model_id[len(geography) + 1 :]
+    return ModelArns(
+        foundation_models=(foundation_model_arn(base_model, partition=partition),),
+        inference_profiles=(
+            f"arn:{partition}:bedrock:{region}:{account}:inference-profile/{model_id}",
+        ),
+    )
+
+
+def invoke_model_resources(
+    model_ids: Iterable[str], *, partition: str, region: str, account: str
+) -> ModelArns:
+    """The union over many identifiers, de-duplicated and sorted so the template is stable."""
+    foundation: set[str] = set()
+    profiles: set[str] = set()
+    other: set[str] = set()
+    for model_id in model_ids:
+        arns = model_arns(model_id, partition=partition, region=region, account=account)
+        foundation.update(arns.foundation_models)
+        profiles.update(arns.inference_profiles)
+        other.update(arns.other)
+    return ModelArns(
+        foundation_models=tuple(sorted(foundation)),
+        inference_profiles=tuple(sorted(profiles)),
+        other=tuple(sorted(other)),
+    )

@@ -1,0 +1,132 @@
+"""The role Amazon Bedrock assumes to run an evaluation job."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from evalcore.layout import DATASETS_PREFIX, RESULTS_PREFIX
+from infra.model_arns import ModelArns, invoke_model_resources
+from infra.nag import acknowledge, logical_id, nag_resource_text
+
+BEDROCK_PRINCIPAL = "bedrock.amazonaws.com"
+
+
+def evaluation_job_arn(scope: Construct) -> str:
+    """`arn:<partition>:bedrock:<region>:<account>:evaluation-job/*` of this stack."""
+    return cdk.Stack.of(scope).format_arn(
+        service="bedrock", resource="evaluation-job", resource_name="*"
+    )
+
+
+def suite_model_arns(scope: Construct, model_ids: Iterable[str]) -> ModelArns:
+    """The suites' models as ARNs of this stack's partition, Region and account."""
+    return invoke_model_resources(
+        model_ids, partition=cdk.Aws.PARTITION, region=cdk.Aws.REGION, account=cdk.Aws.ACCOUNT_ID
+    )
+
+
+class EvaluationServiceRole(Construct):
+    """Least privilege for Bedrock: read datasets, write results, invoke the suites' models.
+
+    The trust policy admits only Bedrock acting for an evaluation job of this account
+    (`aws:SourceAccount`, `aws:SourceArn`), which closes the confused-deputy hole of a bare
+    service principal. Model access is the union of every suite's judge and live models, so
+    adding a model to a suite means redeploying, which is the point: the role is the record of
+    which models evaluations may call.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bucket: s3.IBucket,
+        model_ids: Iterable[str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        models = suite_model_arns(self, model_ids)
+        if not models.all:
+            raise ValueError("no suite names a model: the evaluation role would be useless")
+
+        principal = iam.ServicePrincipal(BEDROCK_PRINCIPAL).with_conditions(
+            {
+                "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID},
+                "ArnLike": {"aws:SourceArn": evaluation_job_arn(self)},
+            }
+        )
+        datasets = bucket.arn_for_objects(f"{DATASETS_PREFIX}*")
+        results = bucket.arn_for_objects(f"{RESULTS_PREFIX}*")
+        document = iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    sid="ReadDatasets", actions=["s3:GetObject"], resources=[datasets]
+                ),
+                iam.PolicyStatement(
+                    sid="ListDatasetsAndResults",
+                    actions=["s3:ListBucket"],
+                    resources=[bucket.bucket_arn],
+                    conditions={
+                        "StringLike": {"s3:prefix": [f"{DATASETS_PREFIX}*", f"{RESULTS_PREFIX}*"]}
+                    },
+                ),
+                iam.PolicyStatement(
+                    # Bedrock's documented output-bucket permissions: it checks the bucket's
+                    # Region and writes large outputs with multipart uploads.
+                    sid="LocateBucketAndUploads",
+                    actions=["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+                    resources=[bucket.bucket_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="WriteResults",
+                    actions=["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+                    resources=[results],
+                ),
+                iam.PolicyStatement(
+                    sid="InvokeSuiteModels",
+                    actions=["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                    resources=list(models.all),
+                ),
+            ]
+        )
+        if models.inference_profiles:
+            document.add_statements(
+                iam.PolicyStatement(
+                    sid="ResolveInferenceProfiles",
+                    actions=["bedrock:GetInferenceProfile"],
+                    resources=list(models.inference_profiles),
+                )
+            )
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=principal,
+            description="Assumed by Amazon Bedrock to run the pipeline's evaluation jobs",
+            inline_policies={"EvaluationJobAccess": document},
+        )
+
+        bucket_id = logical_id(bucket)
+        acknowledge(
+            self.role,
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{DATASETS_PREFIX}*]",
+            "Bedrock reads whichever dataset object the job names; the grant is limited to the "
+            f"{DATASETS_PREFIX} prefix of the pipeline bucket.",
+        )
+        acknowledge(
+            self.role,
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{RESULTS_PREFIX}*]",
+            "Bedrock writes output files under job-specific keys it chooses below the output "
+            f"prefix; the grant is limited to the {RESULTS_PREFIX} prefix of the pipeline bucket.",
+        )
+        for arn in models.foundation_models:
+            acknowledge(
+                self.role,
+                f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
+                "Foundation-model ARNs have no account and a cross-region inference profile may "
+                "route to any Region of its geography, so the Region is a wildcard; the model "
+                "id itself is fixed by the suite configuration.",
+            )

@@ -1,0 +1,108 @@
+"""The pipeline bucket: datasets in, Bedrock results and reports out."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
+
+NONCURRENT_VERSION_EXPIRATION = cdk.Duration.days(30)
+ABORT_INCOMPLETE_UPLOADS_AFTER = cdk.Duration.days(7)
+ACCESS_LOG_RETENTION = cdk.Duration.days(365)
+
+
+class PipelineBucket(Construct):
+    """One versioned bucket laid out by `evalcore.layout`, plus its server access logs bucket.
+
+    - Versioned, so the execution input's `versionId` pins the exact dataset that was
+      evaluated even if someone uploads the same key again while the job runs.
+    - EventBridge notifications on, because the trigger is an EventBridge rule on
+      `Object Created`. They are set on the CloudFormation resource itself
+      (`NotificationConfiguration.EventBridgeConfiguration`) rather than with the L2's
+      `event_bridge_enabled`, which deploys a custom-resource Lambda to do the same call.
+    - CORS as Bedrock documents for evaluation jobs: the console reads and writes the
+      dataset and result objects from the browser.
+    - Results and reports expire after `results_retention`; datasets are kept, they are the
+      inputs people curate. Old versions go after 30 days so versioning does not grow forever.
+    - Retained on stack deletion: it holds the evaluation history.
+
+    The access-logs bucket needs no log bucket of its own: cdk-nag's S1 recognises a bucket
+    that is another bucket's server access log destination.
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, results_retention: cdk.Duration
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # Grant the S3 logging service through the bucket policy, not the deprecated
+        # LogDeliveryWrite ACL; set here so `cdk synth` and the tests build the same bucket.
+        self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
+
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireAccessLogs",
+                    expiration=ACCESS_LOG_RETENTION,
+                    abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS_AFTER,
+                )
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+
+        expiring = [
+            s3.LifecycleRule(
+                id=f"Expire{prefix.strip('/').capitalize()}",
+                prefix=prefix,
+                expiration=results_retention,
+            )
+            for prefix in (RESULTS_PREFIX, REPORTS_PREFIX)
+        ]
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="pipeline-bucket/",
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[
+                        s3.HttpMethods.GET,
+                        s3.HttpMethods.PUT,
+                        s3.HttpMethods.POST,
+                        s3.HttpMethods.DELETE,
+                    ],
+                    allowed_origins=["*"],
+                    allowed_headers=["*"],
+                    exposed_headers=["Access-Control-Allow-Origin"],
+                )
+            ],
+            lifecycle_rules=[
+                *expiring,
+                s3.LifecycleRule(
+                    id="ExpireNoncurrentVersions",
+                    noncurrent_version_expiration=NONCURRENT_VERSION_EXPIRATION,
+                ),
+                s3.LifecycleRule(
+                    id="AbortIncompleteUploads",
+                    abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS_AFTER,
+                ),
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        cfn_bucket: s3.CfnBucket = self.bucket.node.default_child  # type: ignore[assignment]
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(
+                event_bridge_enabled=True
+            )
+        )

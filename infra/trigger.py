@@ -1,0 +1,78 @@
+"""Start the workflow when a dataset lands in the bucket."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from evalcore.layout import DATASET_SUFFIX, DATASETS_PREFIX
+from infra.nag import acknowledge
+
+DATASET_KEY_WILDCARD = f"{DATASETS_PREFIX}*{DATASET_SUFFIX}"
+
+
+class DatasetUploadTrigger(Construct):
+    """An EventBridge rule on S3 `Object Created` for `datasets/*.jsonl` of the pipeline bucket.
+
+    The execution input is `{"bucket", "key", "versionId"}`: the version pins the exact bytes
+    that were uploaded. Events that cannot be delivered after retries go to an SQS dead-letter
+    queue instead of vanishing, so a dataset upload is never silently ignored.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bucket: s3.IBucket,
+        state_machine: sfn.IStateMachine,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+        )
+        acknowledge(
+            self.dead_letter_queue,
+            "AwsSolutions-SQS3",
+            "This queue is itself the dead-letter queue of the EventBridge rule target; "
+            "cdk-nag only recognises queues named in another queue's redrive policy as DLQs.",
+        )
+
+        self.rule = events.Rule(
+            self,
+            "Rule",
+            description=f"Starts an evaluation for each {DATASET_KEY_WILDCARD} upload",
+            event_pattern=events.EventPattern(
+                source=["aws.s3"],
+                detail_type=["Object Created"],
+                detail={
+                    "bucket": {"name": [bucket.bucket_name]},
+                    "object": {"key": events.Match.wildcard(DATASET_KEY_WILDCARD)},
+                },
+            ),
+        )
+        self.rule.add_target(
+            targets.SfnStateMachine(
+                state_machine,
+                input=events.RuleTargetInput.from_object(
+                    {
+                        "bucket": events.EventField.from_path("$.detail.bucket.name"),
+                        "key": events.EventField.from_path("$.detail.object.key"),
+                        "versionId": events.EventField.from_path("$.detail.object.version-id"),
+                    }
+                ),
+                dead_letter_queue=self.dead_letter_queue,
+                retry_attempts=8,
+                max_event_age=cdk.Duration.hours(2),
+            )
+        )

@@ -1,0 +1,136 @@
+"""The Step Functions workflow: submit the job, poll until it ends, parse or record failure."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from infra.nag import acknowledge, logical_id
+
+# State names are an interface: the end-to-end test and operators' dashboards refer to them.
+SUBMIT = "SubmitEvaluationJob"
+WAIT = "WaitForEvaluationJob"
+CHECK = "CheckEvaluationJob"
+IS_DONE = "IsEvaluationJobDone"
+PARSE = "ParseEvaluationResults"
+RECORD_FAILURE = "RecordFailure"
+SUCCEEDED = "EvaluationSucceeded"
+FAILED = "EvaluationFailed"
+
+THROTTLED_ERROR = "BedrockThrottled"  # the exception class handlers.runtime raises
+THROTTLE_RETRY = {
+    "errors": [THROTTLED_ERROR],
+    "interval": cdk.Duration.seconds(30),
+    "backoff_rate": 2,
+    "max_attempts": 6,
+}
+FAILURE_CAUSE = (
+    "The evaluation did not complete; see failure.json under reports/ in the pipeline bucket"
+)
+
+
+class EvaluationWorkflow(Construct):
+    """A Standard state machine, because an evaluation job runs for hours.
+
+    Each handler receives the whole run state and returns it enriched (`output_path
+    "$.Payload"`), so the state is one document from the upload event to the summary. Any
+    error of submit, check or parse is caught into `$.error` and sent to RecordFailure, which
+    writes failure.json for the uploader before the execution fails. Bedrock throttling is
+    retried with backoff for up to ~30 minutes rather than failing the run.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: dict[str, lambda_.IFunction],
+        poll_interval: cdk.Duration,
+        execution_timeout: cdk.Duration,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        record_failure = self._invoke(RECORD_FAILURE, functions["record_failure"])
+        record_failure.next(sfn.Fail(self, FAILED, error=FAILED, cause=FAILURE_CAUSE))
+
+        submit = self._invoke(SUBMIT, functions["submit"], catch=record_failure)
+        check = self._invoke(CHECK, functions["poll"], catch=record_failure)
+        parse = self._invoke(PARSE, functions["parse"], catch=record_failure)
+        parse.next(sfn.Succeed(self, SUCCEEDED))
+
+        wait = sfn.Wait(self, WAIT, time=sfn.WaitTime.duration(poll_interval))
+        is_done = (
+            sfn.Choice(self, IS_DONE)
+            .when(sfn.Condition.string_equals("$.status", "Completed"), parse)
+            .when(
+                sfn.Condition.or_(
+                    sfn.Condition.string_equals("$.status", "Failed"),
+                    sfn.Condition.string_equals("$.status", "Stopped"),
+                ),
+                record_failure,
+            )
+            .otherwise(wait)
+        )
+        definition = submit.next(wait).next(check).next(is_done)
+
+        self.log_group = logs.LogGroup(
+            self,
+            "Logs",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            definition_body=sfn.DefinitionBody.from_chainable(definition),
+            timeout=execution_timeout,
+            tracing_enabled=True,
+            logs=sfn.LogOptions(
+                destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=True
+            ),
+            comment="Runs one Amazon Bedrock evaluation job per uploaded dataset",
+        )
+        self._acknowledge_role_findings(functions)
+
+    def _invoke(
+        self,
+        name: str,
+        function: lambda_.IFunction,
+        *,
+        catch: sfn.IChainable | None = None,
+    ) -> tasks.LambdaInvoke:
+        """Invoke with the whole state; keep the handler's return value as the new state."""
+        task = tasks.LambdaInvoke(
+            self,
+            name,
+            lambda_function=function,
+            payload=sfn.TaskInput.from_json_path_at("$"),
+            output_path="$.Payload",
+            retry_on_service_exceptions=True,
+        )
+        if catch is not None:
+            task.add_retry(**THROTTLE_RETRY)
+            task.add_catch(catch, errors=["States.ALL"], result_path="$.error")
+        return task
+
+    def _acknowledge_role_findings(self, functions: dict[str, lambda_.IFunction]) -> None:
+        policy = self.state_machine.role.node.find_child("DefaultPolicy")
+        for function in functions.values():
+            acknowledge(
+                policy,
+                f"AwsSolutions-IAM5[Resource::<{logical_id(function)}.Arn>:*]",
+                "CDK's LambdaInvoke grants lambda:InvokeFunction on the function and its "
+                "versions and aliases (':*'); the function itself is fixed.",
+            )
+        acknowledge(
+            policy,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray tracing (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch "
+            "Logs vended log delivery (CreateLogDelivery and friends) do not support "
+            "resource-level permissions.",
+        )

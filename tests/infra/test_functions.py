@@ -1,0 +1,116 @@
+"""Handlers, runtime, environment, log groups and the pinned dependency layer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from infra.functions import LAMBDAS_DIR, REQUIREMENTS_FILE
+
+HANDLERS = {
+    "submit": "handlers.submit.handler",
+    "poll": "handlers.poll.handler",
+    "parse": "handlers.parse.handler",
+    "record_failure": "handlers.record_failure.handler",
+}
+COMMON_ENVIRONMENT = {
+    "POWERTOOLS_SERVICE_NAME": "bedrock-eval-pipeline",
+    "POWERTOOLS_METRICS_NAMESPACE": "BedrockEvaluation",
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+}
+
+
+def function_properties(synthesized, name: str) -> dict:
+    logical_id = synthesized.logical_id(synthesized.stack.functions[name])
+    return synthesized.json["Resources"][logical_id]["Properties"]
+
+
+def pins() -> dict[str, str]:
+    lines = [line.strip() for line in REQUIREMENTS_FILE.read_text().splitlines()]
+    return dict(line.split("==") for line in lines if line and not line.startswith("#"))
+
+
+def test_the_stack_exposes_exactly_the_four_functions(synthesized):
+    assert set(synthesized.stack.functions) == set(HANDLERS)
+
+
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_each_function_runs_its_handler_on_python_3_12_with_tracing_and_the_layer(
+    synthesized, name
+):
+    properties = function_properties(synthesized, name)
+    assert properties["Handler"] == HANDLERS[name]
+    assert properties["Runtime"] == "python3.12"
+    assert properties["Architectures"] == ["x86_64"]
+    assert properties["TracingConfig"] == {"Mode": "Active"}
+    (layer_id,) = synthesized.resources("AWS::Lambda::LayerVersion")
+    assert properties["Layers"] == [{"Ref": layer_id}]
+    assert "ReservedConcurrentExecutions" not in properties
+    handler_file = LAMBDAS_DIR / (HANDLERS[name].rsplit(".", 1)[0].replace(".", "/") + ".py")
+    assert handler_file.is_file()
+
+
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_each_function_has_the_pipeline_environment(synthesized, name):
+    variables = function_properties(synthesized, name)["Environment"]["Variables"]
+    expected = {
+        **COMMON_ENVIRONMENT,
+        "DATA_BUCKET": {"Ref": synthesized.logical_id(synthesized.stack.bucket)},
+    }
+    if name == "submit":
+        role_id = synthesized.logical_id(synthesized.stack.service_role)
+        expected["EVALUATION_ROLE_ARN"] = {"Fn::GetAtt": [role_id, "Arn"]}
+    assert variables == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "memory", "timeout"),
+    [("submit", 512, 120), ("poll", 256, 60), ("parse", 1024, 300), ("record_failure", 256, 60)],
+)
+def test_memory_and_timeouts(synthesized, name, memory, timeout):
+    properties = function_properties(synthesized, name)
+    assert (properties["MemorySize"], properties["Timeout"]) == (memory, timeout)
+
+
+@pytest.mark.parametrize("name", sorted(HANDLERS))
+def test_each_function_logs_to_its_own_log_group_with_retention(synthesized, name):
+    log_group_id = function_properties(synthesized, name)["LoggingConfig"]["LogGroup"]["Ref"]
+    log_group = synthesized.json["Resources"][log_group_id]
+    assert log_group["Type"] == "AWS::Logs::LogGroup"
+    assert log_group["Properties"]["RetentionInDays"] == 30
+
+
+def test_all_functions_share_one_code_asset_without_tests_or_caches(synthesized):
+    keys = {function_properties(synthesized, name)["Code"]["S3Key"] for name in HANDLERS}
+    (key,) = keys
+    staged = synthesized.assembly_dir / f"asset.{key.removesuffix('.zip')}"
+    assert (staged / "handlers" / "submit.py").is_file()
+    assert (staged / "evalcore" / "suite.py").is_file()
+    assert list((staged / "suites").glob("*.json"))
+    assert not list(staged.rglob("__pycache__"))
+    assert not list(staged.rglob("*.pyc"))
+    assert not (staged / "requirements.txt").exists()
+
+
+def test_the_layer_contains_the_pinned_dependencies_for_python_3_12(synthesized):
+    (layer,) = synthesized.resources("AWS::Lambda::LayerVersion").values()
+    properties = layer["Properties"]
+    assert properties["CompatibleRuntimes"] == ["python3.12"]
+    assert properties["CompatibleArchitectures"] == ["x86_64"]
+    staged = (
+        synthesized.assembly_dir / f"asset.{properties['Content']['S3Key'].removesuffix('.zip')}"
+    )
+    site = staged / "python"
+    assert (site / "boto3" / "__init__.py").is_file()
+    for package, version in pins().items():
+        dist = package.replace("-", "_")
+        assert (site / f"{dist}-{version}.dist-info").is_dir(), f"{package}=={version}"
+    boto3_version = re.search(
+        r"__version__ = '([^']+)'", (site / "boto3" / "__init__.py").read_text()
+    )
+    assert boto3_version and boto3_version.group(1) == pins()["boto3"]
+
+
+def test_the_requirements_pin_what_the_layer_is_for():
+    assert set(pins()) == {"boto3", "aws-lambda-powertools", "aws-xray-sdk"}

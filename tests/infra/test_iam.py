@@ -1,0 +1,167 @@
+"""Least privilege: every role's actions, resources and conditions, statement by statement."""
+
+from __future__ import annotations
+
+from evalcore.suite import load_all_suites
+from tests.infra.conftest import as_list, render
+
+EVALUATION_JOBS = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:evaluation-job/*"
+SUITE_MODEL_ARNS = {
+    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0",
+    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
+    "inference-profile/us.amazon.nova-lite-v1:0",
+}
+
+
+def grants(synthesized, role) -> dict[str, list[dict]]:
+    """action -> the rendered statements that allow it."""
+    by_action: dict[str, list[dict]] = {}
+    for statement in synthesized.policy_statements(role):
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            by_action.setdefault(action, []).append(render(statement))
+    return by_action
+
+
+def resources_of(statements: list[dict]) -> set[str]:
+    return {resource for s in statements for resource in as_list(s["Resource"])}
+
+
+def bucket(synthesized) -> str:
+    return "${" + synthesized.logical_id(synthesized.stack.bucket) + ".Arn}"
+
+
+def test_the_suites_still_name_the_models_these_tests_expect():
+    models = set().union(*(suite.model_identifiers for suite in load_all_suites()))
+    assert models == {"anthropic.claude-3-5-sonnet-20240620-v1:0", "us.amazon.nova-lite-v1:0"}
+
+
+def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_role(synthesized):
+    role = synthesized.json["Resources"][synthesized.logical_id(synthesized.stack.service_role)]
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Principal"] == {"Service": "bedrock.amazonaws.com"}
+    assert render(statement["Condition"]) == {
+        "StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"},
+        "ArnLike": {"aws:SourceArn": EVALUATION_JOBS},
+    }
+    assert not role["Properties"].get("ManagedPolicyArns")
+
+
+def test_the_service_role_reads_datasets_and_writes_results_only(synthesized):
+    by_action = grants(synthesized, synthesized.stack.service_role)
+    arn = bucket(synthesized)
+    assert resources_of(by_action["s3:GetObject"]) == {f"{arn}/datasets/*", f"{arn}/results/*"}
+    assert resources_of(by_action["s3:PutObject"]) == {f"{arn}/results/*"}
+    assert resources_of(by_action["s3:AbortMultipartUpload"]) == {f"{arn}/results/*"}
+    (listing,) = by_action["s3:ListBucket"]
+    assert listing["Resource"] == arn
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["datasets/*", "results/*"]}}
+    assert resources_of(by_action["s3:GetBucketLocation"]) == {arn}
+    assert not [a for a in by_action if a.startswith("s3:") and "Delete" in a]
+
+
+def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
+    by_action = grants(synthesized, synthesized.stack.service_role)
+    for action in ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"):
+        assert resources_of(by_action[action]) == SUITE_MODEL_ARNS
+    assert resources_of(by_action["bedrock:GetInferenceProfile"]) == {
+        arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
+    }
+    assert set(by_action) == {
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:AbortMultipartUpload",
+        "s3:ListBucket",
+        "s3:GetBucketLocation",
+        "s3:ListBucketMultipartUploads",
+        "bedrock:InvokeModel",
+        "bedrock:InvokeModelWithResponseStream",
+        "bedrock:GetInferenceProfile",
+    }
+
+
+def function_grants(synthesized, name: str) -> dict[str, list[dict]]:
+    return grants(synthesized, synthesized.stack.functions[name].role)
+
+
+def log_group_arn(synthesized, name: str) -> str:
+    function = synthesized.json["Resources"][
+        synthesized.logical_id(synthesized.stack.functions[name])
+    ]
+    return "${" + function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] + ".Arn}"
+
+
+def common_actions(synthesized, name: str, by_action: dict) -> None:
+    """Logs to its own log group only, X-Ray (resource '*' is the only option)."""
+    for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+        assert resources_of(by_action.pop(action)) == {log_group_arn(synthesized, name)}
+    for action in ("xray:PutTraceSegments", "xray:PutTelemetryRecords"):
+        assert resources_of(by_action.pop(action)) == {"*"}
+    assert "cloudwatch:PutMetricData" not in by_action
+
+
+def test_function_roles_have_no_managed_policies(synthesized):
+    for function in synthesized.stack.functions.values():
+        role = synthesized.json["Resources"][synthesized.logical_id(function.role)]
+        assert not role["Properties"].get("ManagedPolicyArns"), function.node.path
+
+
+def test_submit_creates_jobs_for_suite_models_and_passes_only_the_service_role(synthesized):
+    by_action = function_grants(synthesized, "submit")
+    common_actions(synthesized, "submit", by_action)
+    assert resources_of(by_action.pop("bedrock:CreateEvaluationJob")) == {
+        EVALUATION_JOBS,
+        *SUITE_MODEL_ARNS,
+    }
+    assert resources_of(by_action.pop("bedrock:GetEvaluationJob")) == {EVALUATION_JOBS}
+    assert resources_of(by_action.pop("bedrock:ListEvaluationJobs")) == {"*"}
+    (pass_role,) = by_action.pop("iam:PassRole")
+    assert pass_role["Resource"] == (
+        "${" + synthesized.logical_id(synthesized.stack.service_role) + ".Arn}"
+    )
+    assert pass_role["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}
+    }
+    dataset_objects = {bucket(synthesized) + "/datasets/*"}
+    assert resources_of(by_action.pop("s3:GetObject")) == dataset_objects
+    assert resources_of(by_action.pop("s3:GetObjectVersion")) == dataset_objects
+    assert by_action == {}
+
+
+def test_poll_only_reads_evaluation_jobs(synthesized):
+    by_action = function_grants(synthesized, "poll")
+    common_actions(synthesized, "poll", by_action)
+    assert resources_of(by_action.pop("bedrock:GetEvaluationJob")) == {EVALUATION_JOBS}
+    assert by_action == {}
+
+
+def test_parse_reads_results_and_writes_reports_only(synthesized):
+    by_action = function_grants(synthesized, "parse")
+    common_actions(synthesized, "parse", by_action)
+    arn = bucket(synthesized)
+    (listing,) = by_action.pop("s3:ListBucket")
+    assert listing["Resource"] == arn
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["results/*", "reports/*"]}}
+    assert resources_of(by_action.pop("s3:GetObject")) == {f"{arn}/results/*", f"{arn}/reports/*"}
+    assert resources_of(by_action.pop("s3:PutObject")) == {f"{arn}/reports/*"}
+    assert by_action == {}
+
+
+def test_record_failure_writes_reports_and_reads_jobs_only(synthesized):
+    by_action = function_grants(synthesized, "record_failure")
+    common_actions(synthesized, "record_failure", by_action)
+    assert resources_of(by_action.pop("s3:PutObject")) == {bucket(synthesized) + "/reports/*"}
+    assert resources_of(by_action.pop("bedrock:GetEvaluationJob")) == {EVALUATION_JOBS}
+    assert by_action == {}
+
+
+def test_the_state_machine_may_invoke_only_the_four_functions(synthesized):
+    by_action = grants(synthesized, synthesized.stack.state_machine.role)
+    functions = {
+        "${" + synthesized.logical_id(fn) + ".Arn}" for fn in synthesized.stack.functions.values()
+    }
+    assert resources_of(by_action["lambda:InvokeFunction"]) == functions | {
+        f"{arn}:*" for arn in functions
+    }

@@ -1,0 +1,149 @@
+"""The pipeline bucket and the EventBridge rule that starts a run per uploaded dataset."""
+
+from __future__ import annotations
+
+from aws_cdk.assertions import Match
+
+from tests.infra.conftest import RETENTION_DAYS, render
+
+
+def bucket_id(synthesized) -> str:
+    return synthesized.logical_id(synthesized.stack.bucket)
+
+
+def test_the_bucket_is_private_encrypted_versioned_and_retained(synthesized):
+    bucket = synthesized.json["Resources"][bucket_id(synthesized)]
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert bucket["UpdateReplacePolicy"] == "Retain"
+    properties = bucket["Properties"]
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    assert properties["NotificationConfiguration"] == {
+        "EventBridgeConfiguration": {"EventBridgeEnabled": True}
+    }
+    logging = render(properties["LoggingConfiguration"])
+    access_logs_id = synthesized.logical_id(
+        synthesized.stack.node.find_child("Storage").access_logs
+    )
+    assert logging["DestinationBucketName"] == "${" + access_logs_id + "}"
+
+
+def test_no_custom_resource_is_needed_for_eventbridge_notifications(synthesized):
+    assert not synthesized.resources("Custom::S3BucketNotifications")
+    assert set(synthesized.resources("AWS::Lambda::Function")) == {
+        synthesized.logical_id(fn) for fn in synthesized.stack.functions.values()
+    }
+
+
+def test_the_bucket_denies_requests_without_tls(synthesized):
+    synthesized.template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": bucket_id(synthesized)},
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": "s3:*",
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                                "Principal": {"AWS": "*"},
+                            }
+                        )
+                    ]
+                )
+            },
+        },
+    )
+
+
+def test_cors_allows_what_bedrock_evaluation_jobs_need(synthesized):
+    properties = synthesized.json["Resources"][bucket_id(synthesized)]["Properties"]
+    (rule,) = properties["CorsConfiguration"]["CorsRules"]
+    assert sorted(rule["AllowedMethods"]) == ["DELETE", "GET", "POST", "PUT"]
+    assert rule["AllowedOrigins"] == ["*"]
+    assert rule["AllowedHeaders"] == ["*"]
+    assert rule["ExposedHeaders"] == ["Access-Control-Allow-Origin"]
+
+
+def test_lifecycle_expires_results_reports_and_old_versions(synthesized):
+    properties = synthesized.json["Resources"][bucket_id(synthesized)]["Properties"]
+    rules = {rule["Id"]: rule for rule in properties["LifecycleConfiguration"]["Rules"]}
+    for prefix in ("results/", "reports/"):
+        (rule,) = [r for r in rules.values() if r.get("Prefix") == prefix]
+        assert rule["ExpirationInDays"] == RETENTION_DAYS
+        assert rule["Status"] == "Enabled"
+    assert not [r for r in rules.values() if r.get("Prefix", "").startswith("datasets")]
+    assert rules["ExpireNoncurrentVersions"]["NoncurrentVersionExpiration"] == {
+        "NoncurrentDays": 30
+    }
+    assert rules["AbortIncompleteUploads"]["AbortIncompleteMultipartUpload"] == {
+        "DaysAfterInitiation": 7
+    }
+
+
+def test_the_rule_matches_jsonl_uploads_under_datasets_of_this_bucket(synthesized):
+    (rule,) = synthesized.resources("AWS::Events::Rule").values()
+    pattern = rule["Properties"]["EventPattern"]
+    assert pattern["source"] == ["aws.s3"]
+    assert pattern["detail-type"] == ["Object Created"]
+    assert pattern["detail"]["bucket"]["name"] == [{"Ref": bucket_id(synthesized)}]
+    assert pattern["detail"]["object"]["key"] == [{"wildcard": "datasets/*.jsonl"}]
+    assert "EventBusName" not in rule["Properties"]  # the default bus, where S3 sends events
+
+
+def test_the_rule_starts_the_state_machine_with_bucket_key_and_version(synthesized):
+    (rule,) = synthesized.resources("AWS::Events::Rule").values()
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Ref": synthesized.logical_id(synthesized.stack.state_machine)}
+    transformer = target["InputTransformer"]
+    paths = transformer["InputPathsMap"]
+    assert set(paths.values()) == {
+        "$.detail.bucket.name",
+        "$.detail.object.key",
+        "$.detail.object.version-id",
+    }
+    template = transformer["InputTemplate"]
+    for field, path in (
+        ("bucket", "$.detail.bucket.name"),
+        ("key", "$.detail.object.key"),
+        ("versionId", "$.detail.object.version-id"),
+    ):
+        (name,) = [n for n, p in paths.items() if p == path]
+        assert f'"{field}":<{name}>' in template
+
+
+def test_undeliverable_events_go_to_an_ssl_only_dead_letter_queue(synthesized):
+    (rule,) = synthesized.resources("AWS::Events::Rule").values()
+    (target,) = rule["Properties"]["Targets"]
+    (queue_id,) = synthesized.resources("AWS::SQS::Queue")
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue_id, "Arn"]}}
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 7200, "MaximumRetryAttempts": 8}
+    (policy,) = synthesized.resources("AWS::SQS::QueuePolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert {
+        "Action": "sqs:*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Resource": {"Fn::GetAtt": [queue_id, "Arn"]},
+    } in statements
+
+
+def test_outputs_name_the_bucket_state_machine_and_service_role(synthesized):
+    outputs = synthesized.json["Outputs"]
+    assert outputs["BucketName"]["Value"] == {"Ref": bucket_id(synthesized)}
+    assert outputs["StateMachineArn"]["Value"] == {
+        "Ref": synthesized.logical_id(synthesized.stack.state_machine)
+    }
+    assert outputs["EvaluationServiceRoleArn"]["Value"] == {
+        "Fn::GetAtt": [synthesized.logical_id(synthesized.stack.service_role), "Arn"]
+    }
