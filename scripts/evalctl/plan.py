@@ -20,8 +20,8 @@ from evalcore.suite import load_suite
 # Stand-ins for values only a deployed stack knows; valid by Bedrock's patterns so the
 # request is checked exactly as it will be, then shown as placeholders.
 _STAND_IN_BUCKET = "evalctl-stand-in-bucket"
-BUCKET_PLACEHOLDER = "<DataBucketName>"
-ROLE_PLACEHOLDER = "<EvaluationRoleArn>"
+BUCKET_PLACEHOLDER = "<BucketName>"
+ROLE_PLACEHOLDER = "<EvaluationServiceRoleArn>"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -32,8 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("dataset", type=Path, help="local JSONL dataset")
     parser.add_argument("--suite", required=True, help="suite name or path to a suite .json")
-    parser.add_argument("--bucket", help="the stack's DataBucketName output (else a placeholder)")
-    parser.add_argument("--role-arn", help="the stack's EvaluationRoleArn output")
+    parser.add_argument("--bucket", help="the stack's BucketName output (else a placeholder)")
+    parser.add_argument("--role-arn", help="the stack's EvaluationServiceRoleArn output")
     parser.add_argument("--version-id", help="S3 version id of the upload (names the job)")
     parser.set_defaults(run=run)
 

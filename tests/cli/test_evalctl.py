@@ -27,8 +27,8 @@ def test_console_script_plans_the_shipped_example():
         check=True,
     )
     request = json.loads(done.stdout)
-    assert request["roleArn"] == "<EvaluationRoleArn>"
-    assert request["outputDataConfig"]["s3Uri"].startswith("s3://<DataBucketName>/results/")
+    assert request["roleArn"] == "<EvaluationServiceRoleArn>"
+    assert request["outputDataConfig"]["s3Uri"].startswith("s3://<BucketName>/results/")
     assert "12 prompts valid" in done.stderr
     assert "estimated cost $" in done.stderr
 
