@@ -26,7 +26,6 @@ class DatasetStats:
     source: str
     records: int = 0
     prompt_chars: int = 0
-    reference_chars: int = 0
     response_chars: int = 0
     with_reference: int = 0
     categories: Counter = field(default_factory=Counter)
@@ -40,18 +39,6 @@ class DatasetStats:
     def raise_for_problems(self) -> None:
         if self.problems:
             raise DatasetError(self.problems)
-
-    def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "records": self.records,
-            "withReference": self.with_reference,
-            "categories": dict(sorted(self.categories.items())),
-            "promptChars": self.prompt_chars,
-            "responseChars": self.response_chars,
-            "problems": [p.to_dict() for p in self.problems],
-            "warnings": [w.to_dict() for w in self.warnings],
-        }
 
 
 def _check_model_responses(
@@ -128,7 +115,6 @@ def _check_record(
             )
         else:
             stats.with_reference += 1
-            stats.reference_chars += len(reference)
     category = record.get("category")
     if category is not None and not isinstance(category, str):
         problems.append(Problem(source, "category", "must be a string", 'e.g. "billing"', line))

@@ -20,15 +20,6 @@ class Problem:
         text = f"{where}: {self.field}: {self.message}"
         return f"{text} (fix: {self.fix})" if self.fix else text
 
-    def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "line": self.line,
-            "field": self.field,
-            "message": self.message,
-            "fix": self.fix,
-        }
-
 
 class InputError(ValueError):
     """Raised with every problem found, not just the first, so one upload fixes them all."""

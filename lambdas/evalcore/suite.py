@@ -49,13 +49,6 @@ class InferenceConfig:
     model_identifier: str = ""
     inference_params: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def response_identifier(self) -> str:
-        """The id Bedrock files results under, and the one a dataset's responses must name."""
-        if self.mode == INFERENCE_PRECOMPUTED:
-            return self.source_identifier
-        return self.model_identifier
-
 
 @dataclass(frozen=True)
 class Suite:

@@ -30,7 +30,7 @@ def test_shipped_suites_load_and_name_the_models_they_invoke():
 def test_parse_suite_reads_every_field():
     suite = parse_suite(valid_suite(lowScoreThreshold=0.4, regressionTolerance=0.1))
     assert suite.metrics == ("Builtin.Correctness", "Builtin.Helpfulness")
-    assert suite.inference.response_identifier == "demo-app-v1"
+    assert suite.inference.source_identifier == "demo-app-v1"
     assert suite.thresholds == {"Builtin.Correctness": 0.7}
     assert (suite.low_score_threshold, suite.regression_tolerance) == (0.4, 0.1)
     assert suite.task_type == "General"
