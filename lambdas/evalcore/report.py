@@ -35,8 +35,12 @@ def compare_with_previous(
     for metric, current in sorted(means.items()):
         before = (previous_metrics.get(metric) or {}).get("mean")
         if before is None or current is None:
-            changes[metric] = {"previous": before, "current": current, "delta": None}
-            changes[metric]["regressed"] = False
+            changes[metric] = {
+                "previous": before,
+                "current": current,
+                "delta": None,
+                "regressed": False,
+            }
             continue
         delta = round(current - before, 4)
         changes[metric] = {
