@@ -10,6 +10,7 @@ from constructs import Construct
 
 from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites
 from infra.functions import PipelineFunctions
+from infra.observability import ObservabilitySettings, PipelineObservability
 from infra.service_role import EvaluationServiceRole
 from infra.storage import PipelineBucket
 from infra.trigger import DatasetUploadTrigger
@@ -77,8 +78,19 @@ class EvaluationPipelineStack(cdk.Stack):
         )
         self.state_machine = workflow.state_machine
 
-        DatasetUploadTrigger(
+        trigger = DatasetUploadTrigger(
             self, "DatasetUploadTrigger", bucket=self.bucket, state_machine=self.state_machine
+        )
+
+        self.observability = PipelineObservability(
+            self,
+            "Observability",
+            suites=load_all_suites(suites_dir),
+            functions=self.functions,
+            state_machine=self.state_machine,
+            workflow_log_group=workflow.log_group,
+            trigger_rule=trigger.rule,
+            settings=ObservabilitySettings.from_context(self),
         )
 
         cdk.CfnOutput(
