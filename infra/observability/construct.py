@@ -17,6 +17,7 @@ from infra.observability.alarms import BedrockModelAlarms, SuiteAlarms
 from infra.observability.dashboards import EvaluationDashboards
 from infra.observability.pipeline_health import PipelineHealth
 from infra.observability.queries import LogQueries
+from infra.observability.run_notifications import RunNotifications
 from infra.observability.settings import ObservabilitySettings
 
 
@@ -47,6 +48,14 @@ class PipelineObservability(Construct):
         super().__init__(scope, construct_id)
         prefix = cdk.Stack.of(self).stack_name
         self.topic = AlarmTopic(self, "AlarmTopic", email=settings.alarm_email).topic
+        self.notifications = RunNotifications(
+            self,
+            "RunNotifications",
+            topic=self.topic,
+            publishers=[functions["parse"], functions["record_failure"]],
+            record_failure=functions["record_failure"],
+            state_machine=state_machine,
+        )
 
         self.suite_alarms = [
             SuiteAlarms(

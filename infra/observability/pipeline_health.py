@@ -26,8 +26,9 @@ from cdk_monitoring_constructs import (
 )
 from constructs import Construct
 
+from evalcore.run_metrics import PipelineMetric
 from infra.observability.alarms import rule_failure_alarm
-from infra.observability.metrics import rule_failed_invocations
+from infra.observability.metrics import pipeline_metric, rule_failed_invocations
 
 PERIOD = cdk.Duration.minutes(5)
 
@@ -114,6 +115,14 @@ class PipelineHealth(Construct):
                     f"failure). Open its log group and search for the request id. {FAILURE_NOTE}",
                 ),
             )
+        self.facade.add_widget(
+            cw.GraphWidget(
+                title="Runs (from the pipeline's own metrics)",
+                left=[pipeline_metric(name) for name in PipelineMetric],
+                width=12,
+                height=6,
+            )
+        )
         self.facade.add_widget(
             cw.GraphWidget(
                 title="Upload rule: failed invocations",

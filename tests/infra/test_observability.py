@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from evalcore.run_metrics import Dimension, RunMetric, ScoreMetric
+from evalcore.run_metrics import Dimension, PipelineMetric, RunMetric, ScoreMetric
 from evalcore.suite import load_all_suites
 from infra.observability.metrics import BedrockRuntimeMetric
 from infra.observability.settings import (
@@ -20,7 +20,7 @@ from infra.observability.settings import (
     DEFAULT_SERVER_ERRORS,
     DEFAULT_THROTTLES,
 )
-from tests.infra.conftest import render
+from tests.infra.conftest import as_list, render
 
 NAMESPACE = "BedrockEvaluation"
 STACK = "Pipeline"
@@ -433,3 +433,55 @@ def test_pipeline_queries_cover_every_pipeline_log_group(synthesized):
         "stats count(*) as runs by suite, outcome" in queries[f"{STACK}/RunsBySuite"]["QueryString"]
     )
     assert '@type = "REPORT"' in queries[f"{STACK}/SlowestSteps"]["QueryString"]
+
+
+def test_the_pipeline_metrics_are_charted(synthesized):
+    body = dashboard(synthesized, "PipelineHealth")
+    for name in PipelineMetric:
+        assert widgets_with(body, NAMESPACE, name.value, {}), name
+
+
+def test_the_lambdas_that_end_a_run_may_publish_to_the_topic(synthesized):
+    stack = synthesized.stack
+    topic = topic_ref(synthesized)
+    key_arn = {
+        "Fn::GetAtt": [
+            synthesized.logical_id(stack.observability.node.find_child("AlarmTopic").key),
+            "Arn",
+        ]
+    }
+    functions = synthesized.resources("AWS::Lambda::Function")
+    for name in FUNCTIONS:
+        function = stack.functions[name]
+        environment = functions[synthesized.logical_id(function)]["Properties"]["Environment"]
+        statements = synthesized.policy_statements(function.role)
+        publishes = [s for s in statements if "sns:Publish" in as_list(s["Action"])]
+        if name in ("parse", "record_failure"):
+            assert environment["Variables"]["NOTIFICATION_TOPIC_ARN"] == topic
+            assert [s["Resource"] for s in publishes] == [topic]
+            kms = [s for s in statements if "kms:GenerateDataKey*" in as_list(s["Action"])]
+            assert [s["Resource"] for s in kms] == [key_arn]
+        else:
+            assert "NOTIFICATION_TOPIC_ARN" not in environment["Variables"]
+            assert publishes == []
+
+
+def test_timed_out_and_aborted_executions_reach_record_failure(synthesized):
+    stack = synthesized.stack
+    rule = stack.observability.notifications.rule
+    properties = synthesized.json["Resources"][synthesized.logical_id(rule)]["Properties"]
+    assert properties["EventPattern"] == {
+        "source": ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        "detail": {
+            "status": ["TIMED_OUT", "ABORTED"],
+            "stateMachineArn": [{"Ref": synthesized.logical_id(stack.state_machine)}],
+        },
+    }
+    (target,) = properties["Targets"]
+    record_failure = synthesized.logical_id(stack.functions["record_failure"])
+    assert target["Arn"] == {"Fn::GetAtt": [record_failure, "Arn"]}
+    assert "Input" not in target and "InputTransformer" not in target  # the whole event
+    queue = synthesized.logical_id(stack.observability.notifications.dead_letter_queue)
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 8
