@@ -15,12 +15,9 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from evalcore.execution_status import DETAIL_TYPE, ERRORS_BY_STATUS, SOURCE
+from evalcore.notification import TOPIC_ARN_VARIABLE
 from infra.nag import acknowledge
-
-TOPIC_ARN_VARIABLE = "NOTIFICATION_TOPIC_ARN"
-STATUS_CHANGE = "Step Functions Execution Status Change"
-# FAILED executions went through RecordFailure already; these two never reach a state.
-UNFINISHED_STATUSES = ("TIMED_OUT", "ABORTED")
 
 
 class RunNotifications(Construct):
@@ -57,10 +54,11 @@ class RunNotifications(Construct):
             "UnfinishedExecutionRule",
             description="Records and notifies executions that timed out or were aborted",
             event_pattern=events.EventPattern(
-                source=["aws.states"],
-                detail_type=[STATUS_CHANGE],
+                source=[SOURCE],
+                detail_type=[DETAIL_TYPE],
                 detail={
-                    "status": list(UNFINISHED_STATUSES),
+                    # FAILED executions went through RecordFailure already; these never reach it.
+                    "status": list(ERRORS_BY_STATUS),
                     "stateMachineArn": [state_machine.state_machine_arn],
                 },
             ),

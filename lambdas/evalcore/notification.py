@@ -22,6 +22,8 @@ PROMPT_LIMIT = 160
 WORST_RECORDS = 3
 MESSAGES_SHOWN = 10
 SUBJECT_PREFIX = "[bedrock-eval]"
+# The environment variable that gives parse and record_failure the topic to publish to.
+TOPIC_ARN_VARIABLE = "NOTIFICATION_TOPIC_ARN"
 
 HEADLINES = {
     RunOutcome.PASSED: "passed",
