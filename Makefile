@@ -1,6 +1,6 @@
 # Two entry points for newcomers and CI:
 #   make run   - set everything up, synthesize the stack with cdk-nag, plan the example suite
-#   make test  - set everything up, lint, run the whole offline test suite
+#   make test  - set everything up, lint, type-check, run the whole offline test suite
 # Everything installs into .venv/ and node_modules/ inside the checkout, so nothing leaks
 # into the machine and a fresh clone needs only python3 (>=3.11), node and npm.
 
@@ -37,6 +37,7 @@ run: synth plan
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """CDK entry point: the evaluation pipeline stack, checked by cdk-nag on every synth.
 
-Deploy-time settings come from CDK context (cdk.json or `-c key=value`):
-  pollIntervalSeconds (60), executionTimeoutHours (24), resultsRetentionDays (365).
+Deploy-time settings come from CDK context (cdk.json or `-c key=value`); their names and
+defaults are in infra/settings.py.
 """
 
 from __future__ import annotations
@@ -12,22 +12,8 @@ import os
 import aws_cdk as cdk
 
 from infra.nag import add_aws_solutions_checks
+from infra.settings import PipelineSettings
 from infra.stack import EvaluationPipelineStack
-
-DEFAULTS = {"pollIntervalSeconds": 60, "executionTimeoutHours": 24, "resultsRetentionDays": 365}
-
-
-def context_number(app: cdk.App, key: str) -> int:
-    """A positive integer from context; values passed with -c arrive as strings."""
-    raw = app.node.try_get_context(key)
-    value = DEFAULTS[key] if raw is None else raw
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"context {key} must be a whole number, got {value!r}") from None
-    if number <= 0:
-        raise ValueError(f"context {key} must be positive, got {number}")
-    return number
 
 
 def environment() -> cdk.Environment | None:
@@ -45,9 +31,7 @@ def main() -> None:
         app,
         "BedrockEvalPipeline",
         env=environment(),
-        poll_interval=cdk.Duration.seconds(context_number(app, "pollIntervalSeconds")),
-        execution_timeout=cdk.Duration.hours(context_number(app, "executionTimeoutHours")),
-        results_retention=cdk.Duration.days(context_number(app, "resultsRetentionDays")),
+        settings=PipelineSettings.from_context(app.node),
     )
     add_aws_solutions_checks(app)
     app.synth()

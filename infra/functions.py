@@ -10,72 +10,70 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from evalcore.layout import DATASETS_PREFIX, REPORTS_PREFIX, RESULTS_PREFIX
+from evalcore.defaults import METRICS_NAMESPACE, SERVICE_NAME
+from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
 from infra.layer_bundling import layer_code
-from infra.nag import acknowledge, logical_id, nag_resource_text
+from infra.nag import acknowledge, nag_resource_text
 from infra.service_role import BEDROCK_PRINCIPAL, evaluation_job_arn, suite_model_arns
+from infra.storage import PipelineBucket
 
 LAMBDAS_DIR = Path(__file__).resolve().parent.parent / "lambdas"
 REQUIREMENTS_FILE = LAMBDAS_DIR / "requirements.txt"
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
-SERVICE_NAME = "bedrock-eval-pipeline"
-METRICS_NAMESPACE = "BedrockEvaluation"
 # Tests, caches and the layer's requirements are not handler code.
 CODE_EXCLUDES = ["tests", "**/tests", "**/__pycache__", "*.pyc", "**/*.pyc", "requirements.txt"]
 
 
 @dataclass(frozen=True)
 class FunctionSpec:
+    construct_name: str
     handler: str
     description: str
     memory_size: int
     timeout: cdk.Duration
 
 
-SPECS: dict[str, FunctionSpec] = {
-    "submit": FunctionSpec(
-        "handlers.submit.handler",
-        "Validates an uploaded dataset and starts the Bedrock evaluation job",
-        512,
-        cdk.Duration.minutes(2),
-    ),
-    "poll": FunctionSpec(
-        "handlers.poll.handler",
-        "Reads the evaluation job's status",
-        256,
-        cdk.Duration.minutes(1),
-    ),
-    "parse": FunctionSpec(
-        "handlers.parse.handler",
-        "Aggregates Bedrock's output files into the run's summary report",
-        1024,
-        cdk.Duration.minutes(5),
-    ),
-    "record_failure": FunctionSpec(
-        "handlers.record_failure.handler",
-        "Writes failure.json so the uploader learns why a run failed",
-        256,
-        cdk.Duration.minutes(1),
-    ),
-}
+SUBMIT = FunctionSpec(
+    "Submit",
+    "handlers.submit.handler",
+    "Validates an uploaded dataset and starts the Bedrock evaluation job",
+    512,
+    cdk.Duration.minutes(2),
+)
+POLL = FunctionSpec(
+    "Poll",
+    "handlers.poll.handler",
+    "Reads the evaluation job's status",
+    256,
+    cdk.Duration.minutes(1),
+)
+PARSE = FunctionSpec(
+    "Parse",
+    "handlers.parse.handler",
+    "Aggregates Bedrock's output files into the run's summary report",
+    1024,
+    cdk.Duration.minutes(5),
+)
+RECORD_FAILURE = FunctionSpec(
+    "RecordFailure",
+    "handlers.record_failure.handler",
+    "Writes failure.json so the uploader learns why a run failed",
+    256,
+    cdk.Duration.minutes(1),
+)
 
-WILDCARD_REASONS = {
-    "datasets": "Datasets are uploaded under user-chosen suite folders and file names; read "
-    f"access is limited to the {DATASETS_PREFIX} prefix of the pipeline bucket.",
-    "results": "Bedrock names its output files below the job's output prefix; read access is "
-    f"limited to the {RESULTS_PREFIX} prefix of the pipeline bucket.",
-    "reports": "Reports are written per suite and job name, which are only known at run time; "
-    f"access is limited to the {REPORTS_PREFIX} prefix of the pipeline bucket.",
-    "evaluation-job": "Evaluation job ARNs carry the job name chosen at run time; the grant is "
-    "limited to evaluation jobs of this account and Region.",
-    "xray": "X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level "
-    "permissions, so active tracing needs Resource '*'.",
-}
+EVALUATION_JOB_WILDCARD_REASON = (
+    "Evaluation job ARNs carry the job name chosen at run time; the grant is limited to "
+    "evaluation jobs of this account and Region."
+)
+XRAY_WILDCARD_REASON = (
+    "X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level "
+    "permissions, so active tracing needs Resource '*'."
+)
 
 
 class PipelineFunctions(Construct):
@@ -95,66 +93,48 @@ class PipelineFunctions(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        bucket: s3.IBucket,
+        storage: PipelineBucket,
         service_role: iam.IRole,
         model_ids: Iterable[str],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = bucket
-
+        bucket = storage.bucket
         self.layer = lambda_.LayerVersion(
             self,
             "DependencyLayer",
             code=layer_code(REQUIREMENTS_FILE),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
-            description="Pinned boto3, aws-lambda-powertools and aws-xray-sdk "
-            "from lambdas/requirements.txt",
+            description="Pinned Lambda dependencies from lambdas/requirements.txt",
         )
-        code = lambda_.Code.from_asset(str(LAMBDAS_DIR), exclude=CODE_EXCLUDES)
-        environment = {
+        self._code = lambda_.Code.from_asset(str(LAMBDAS_DIR), exclude=CODE_EXCLUDES)
+        self._environment = {
             "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "DATA_BUCKET": bucket.bucket_name,
         }
-        self.functions: dict[str, lambda_.Function] = {}
-        for name, spec in SPECS.items():
-            extra = {"EVALUATION_ROLE_ARN": service_role.role_arn} if name == "submit" else {}
-            self.functions[name] = self._function(name, spec, code, {**environment, **extra})
+        self.submit = self._function(SUBMIT, EVALUATION_ROLE_ARN=service_role.role_arn)
+        self.poll = self._function(POLL)
+        self.parse = self._function(PARSE)
+        self.record_failure = self._function(RECORD_FAILURE)
 
         job_arn = evaluation_job_arn(self)
         models = suite_model_arns(self, model_ids)
-        submit, poll, parse, record_failure = (
-            self.functions[name] for name in ("submit", "poll", "parse", "record_failure")
-        )
 
         # submit: CreateEvaluationJob is authorized against the job ARN *and* every model
         # named in the request (judge and live target), so the models are resources too.
-        submit.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="CreateEvaluationJobs",
-                actions=["bedrock:CreateEvaluationJob"],
-                resources=[job_arn, *models.all],
-            )
+        self._allow(
+            self.submit,
+            "CreateEvaluationJobs",
+            ["bedrock:CreateEvaluationJob"],
+            [job_arn, *models.all],
         )
-        submit.add_to_role_policy(
-            iam.PolicyStatement(
-                # A retried execution must not start a second job: on ConflictException submit
-                # finds the job a previous attempt created under the same deterministic name.
-                sid="ReadEvaluationJobs",
-                actions=["bedrock:GetEvaluationJob"],
-                resources=[job_arn],
-            )
-        )
-        submit.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="FindEvaluationJobsByName",
-                actions=["bedrock:ListEvaluationJobs"],
-                resources=["*"],
-            )
-        )
-        submit.add_to_role_policy(
+        # A retried execution must not start a second job: on ConflictException submit finds
+        # the job a previous attempt created under the same deterministic name.
+        self._allow(self.submit, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
+        self._allow(self.submit, "FindEvaluationJobsByName", ["bedrock:ListEvaluationJobs"], ["*"])
+        self.submit.add_to_role_policy(
             iam.PolicyStatement(
                 sid="PassServiceRoleToBedrock",
                 actions=["iam:PassRole"],
@@ -162,53 +142,59 @@ class PipelineFunctions(Construct):
                 conditions={"StringEquals": {"iam:PassedToService": BEDROCK_PRINCIPAL}},
             )
         )
-        # GetObjectVersion: the dataset is read at the exact version the upload event named.
-        self._grant_objects(
-            submit, "ReadDatasets", ["s3:GetObject", "s3:GetObjectVersion"], [DATASETS_PREFIX]
-        )
-        self._acknowledge_objects(submit, [DATASETS_PREFIX])
-        self._acknowledge_models(submit, models.foundation_models)
-
-        poll.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="ReadEvaluationJobs", actions=["bedrock:GetEvaluationJob"], resources=[job_arn]
+        storage.grant_read_datasets(self.submit)
+        for arn in models.foundation_models:
+            self._acknowledge_policy(
+                self.submit,
+                f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
+                "CreateEvaluationJob is authorized against the foundation models a job names; "
+                "their ARNs have no account and cross-region profiles may route to any Region "
+                "of their geography, so the Region is a wildcard while the model id is fixed.",
             )
+
+        self._allow(self.poll, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
+
+        storage.grant_list(self.parse, [RESULTS_PREFIX, REPORTS_PREFIX])
+        storage.grant_read_results(self.parse)
+        storage.grant_read_write_reports(self.parse)
+
+        storage.grant_write_reports(self.record_failure)
+        # The failure record quotes the job's failure messages.
+        self._allow(
+            self.record_failure, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn]
         )
 
-        self._grant_list(parse, [RESULTS_PREFIX, REPORTS_PREFIX])
-        self._grant_objects(parse, "ReadResults", ["s3:GetObject"], [RESULTS_PREFIX])
-        self._grant_objects(
-            parse, "ReadAndWriteReports", ["s3:GetObject", "s3:PutObject"], [REPORTS_PREFIX]
-        )
-        self._acknowledge_objects(parse, [RESULTS_PREFIX, REPORTS_PREFIX])
-
-        self._grant_objects(record_failure, "WriteReports", ["s3:PutObject"], [REPORTS_PREFIX])
-        self._acknowledge_objects(record_failure, [REPORTS_PREFIX])
-        record_failure.add_to_role_policy(
-            iam.PolicyStatement(
-                # The failure record quotes the job's failure messages.
-                sid="ReadEvaluationJobs",
-                actions=["bedrock:GetEvaluationJob"],
-                resources=[job_arn],
-            )
-        )
-
-        for function in (submit, poll, record_failure):
+        for function in (self.submit, self.poll, self.record_failure):
             self._acknowledge_policy(
                 function,
                 f"AwsSolutions-IAM5[Resource::{nag_resource_text(job_arn)}]",
-                WILDCARD_REASONS["evaluation-job"],
+                EVALUATION_JOB_WILDCARD_REASON,
             )
-        for name, function in self.functions.items():
-            reason = WILDCARD_REASONS["xray"]
-            if name == "submit":
-                reason += " bedrock:ListEvaluationJobs is a list action without resource types."
-            self._acknowledge_policy(function, "AwsSolutions-IAM5[Resource::*]", reason)
+        self._acknowledge_policy(
+            self.submit,
+            "AwsSolutions-IAM5[Resource::*]",
+            XRAY_WILDCARD_REASON
+            + " bedrock:ListEvaluationJobs is a list action without resource types.",
+        )
+        for function in (self.poll, self.parse, self.record_failure):
+            self._acknowledge_policy(
+                function, "AwsSolutions-IAM5[Resource::*]", XRAY_WILDCARD_REASON
+            )
 
-    def _function(
-        self, name: str, spec: FunctionSpec, code: lambda_.Code, environment: dict[str, str]
-    ) -> lambda_.Function:
-        construct_name = "".join(part.capitalize() for part in name.split("_"))
+    @property
+    def all(self) -> tuple[lambda_.Function, ...]:
+        return (self.submit, self.poll, self.parse, self.record_failure)
+
+    @staticmethod
+    def _allow(
+        function: lambda_.Function, sid: str, actions: list[str], resources: list[str]
+    ) -> None:
+        function.add_to_role_policy(
+            iam.PolicyStatement(sid=sid, actions=actions, resources=resources)
+        )
+
+    def _function(self, spec: FunctionSpec, **environment: str) -> lambda_.Function:
+        construct_name = spec.construct_name
         log_group = logs.LogGroup(
             self,
             f"{construct_name}Logs",
@@ -219,7 +205,7 @@ class PipelineFunctions(Construct):
             self,
             f"{construct_name}Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Runs the pipeline's {name} function",
+            description=f"Runs the pipeline's {spec.construct_name} function",
         )
         function = lambda_.Function(
             self,
@@ -227,7 +213,7 @@ class PipelineFunctions(Construct):
             description=spec.description,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=code,
+            code=self._code,
             handler=spec.handler,
             layers=[self.layer],
             memory_size=spec.memory_size,
@@ -235,7 +221,7 @@ class PipelineFunctions(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=log_group,
             role=role,
-            environment=environment,
+            environment={**self._environment, **environment},
         )
         acknowledge(
             function.node.default_child,  # type: ignore[arg-type]
@@ -253,46 +239,6 @@ class PipelineFunctions(Construct):
             )
         )
         return function
-
-    def _grant_objects(
-        self, function: lambda_.Function, sid: str, actions: list[str], prefixes: list[str]
-    ) -> None:
-        function.add_to_role_policy(
-            iam.PolicyStatement(
-                sid=sid,
-                actions=actions,
-                resources=[self.bucket.arn_for_objects(f"{prefix}*") for prefix in prefixes],
-            )
-        )
-
-    def _grant_list(self, function: lambda_.Function, prefixes: list[str]) -> None:
-        function.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="ListResultsAndReports",
-                actions=["s3:ListBucket"],
-                resources=[self.bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}},
-            )
-        )
-
-    def _acknowledge_objects(self, function: lambda_.Function, prefixes: list[str]) -> None:
-        bucket_id = logical_id(self.bucket)
-        for prefix in prefixes:
-            self._acknowledge_policy(
-                function,
-                f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{prefix}*]",
-                WILDCARD_REASONS[prefix.strip("/")],
-            )
-
-    def _acknowledge_models(self, function: lambda_.Function, foundation_models: Iterable[str]):
-        for arn in foundation_models:
-            self._acknowledge_policy(
-                function,
-                f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
-                "CreateEvaluationJob is authorized against the foundation models a job names; "
-                "their ARNs have no account and cross-region profiles may route to any Region "
-                "of their geography, so the Region is a wildcard while the model id is fixed.",
-            )
 
     @staticmethod
     def _acknowledge_policy(function: lambda_.Function, rule_id: str, reason: str) -> None:

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Geography prefixes of system-defined inference profiles. "us-gov." must not be read as "us.":
-# it is not, since "us-gov.x" does not start with "us.".
-INFERENCE_PROFILE_PREFIXES = ("us.", "us-gov.", "eu.", "apac.", "ca.", "jp.", "au.", "global.")
+from evalcore.model_ids import base_model_id, inference_profile_geography
 
 
 @dataclass(frozen=True)
@@ -29,14 +27,6 @@ class ModelArns:
     @property
     def all(self) -> tuple[str, ...]:
         return self.inference_profiles + self.foundation_models + self.other
-
-
-def inference_profile_geography(model_id: str) -> str | None:
-    """The geography prefix (without the dot) of a system inference profile id, else None."""
-    for prefix in INFERENCE_PROFILE_PREFIXES:
-        if model_id.startswith(prefix) and len(model_id) > len(prefix):
-            return prefix[:-1]
-    return None
 
 
 def foundation_model_arn(model_id: str, *, partition: str) -> str:
@@ -63,7 +53,7 @@ def model_arns(model_id: str, *, partition: str, region: str, account: str) -> M
     geography = inference_profile_geography(model_id)
     if geography is None:
         return ModelArns(foundation_models=(foundation_model_arn(model_id, partition=partition),))
-    base_model = model_id[len(geography) + 1 :]
+    base_model = base_model_id(model_id)
     return ModelArns(
         foundation_models=(foundation_model_arn(base_model, partition=partition),),
         inference_profiles=(

@@ -12,13 +12,10 @@ from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites
 from infra.functions import PipelineFunctions
 from infra.observability import ObservabilitySettings, PipelineObservability
 from infra.service_role import EvaluationServiceRole
+from infra.settings import PipelineSettings
 from infra.storage import PipelineBucket
 from infra.trigger import DatasetUploadTrigger
 from infra.workflow import EvaluationWorkflow
-
-DEFAULT_POLL_INTERVAL = cdk.Duration.seconds(60)
-DEFAULT_EXECUTION_TIMEOUT = cdk.Duration.hours(24)
-DEFAULT_RESULTS_RETENTION = cdk.Duration.days(365)
 
 
 def suite_model_identifiers(suites_dir: Path) -> frozenset[str]:
@@ -42,39 +39,40 @@ class EvaluationPipelineStack(cdk.Stack):
         construct_id: str,
         *,
         suites_dir: Path = DEFAULT_SUITES_DIR,
-        poll_interval: cdk.Duration = DEFAULT_POLL_INTERVAL,
-        execution_timeout: cdk.Duration = DEFAULT_EXECUTION_TIMEOUT,
-        results_retention: cdk.Duration = DEFAULT_RESULTS_RETENTION,
+        settings: PipelineSettings | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault(
             "description", "Amazon Bedrock evaluation pipeline: datasets in, scored reports out"
         )
         super().__init__(scope, construct_id, **kwargs)
+        settings = settings or PipelineSettings()
         model_ids = suite_model_identifiers(suites_dir)
 
-        storage = PipelineBucket(self, "Storage", results_retention=results_retention)
+        storage = PipelineBucket(self, "Storage", results_retention=settings.results_retention)
         self.bucket = storage.bucket
 
         self.service_role = EvaluationServiceRole(
             self, "EvaluationServiceRole", bucket=self.bucket, model_ids=model_ids
         ).role
 
-        pipeline_functions = PipelineFunctions(
+        self.functions = PipelineFunctions(
             self,
             "Functions",
-            bucket=self.bucket,
+            storage=storage,
             service_role=self.service_role,
             model_ids=model_ids,
         )
-        self.functions = pipeline_functions.functions
 
         workflow = EvaluationWorkflow(
             self,
             "Workflow",
-            functions=dict(self.functions),
-            poll_interval=poll_interval,
-            execution_timeout=execution_timeout,
+            submit=self.functions.submit,
+            poll=self.functions.poll,
+            parse=self.functions.parse,
+            record_failure=self.functions.record_failure,
+            poll_interval=settings.poll_interval,
+            execution_timeout=settings.execution_timeout,
         )
         self.state_machine = workflow.state_machine
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
+from evalcore.layout import DATASETS_PREFIX, REPORTS_PREFIX, RESULTS_PREFIX
+from infra.nag import acknowledge, logical_id
+
+# Why each prefix is granted with a wildcard, quoted in the cdk-nag acknowledgement of the grant.
+PREFIX_WILDCARD_REASONS = {
+    DATASETS_PREFIX: "Datasets are uploaded under user-chosen suite folders and file names; "
+    f"access is limited to the {DATASETS_PREFIX} prefix of the pipeline bucket.",
+    RESULTS_PREFIX: "Bedrock names its output files below the job's output prefix; access is "
+    f"limited to the {RESULTS_PREFIX} prefix of the pipeline bucket.",
+    REPORTS_PREFIX: "Reports are written per suite and job name, which are only known at run "
+    f"time; access is limited to the {REPORTS_PREFIX} prefix of the pipeline bucket.",
+}
 
 NONCURRENT_VERSION_EXPIRATION = cdk.Duration.days(30)
 ABORT_INCOMPLETE_UPLOADS_AFTER = cdk.Duration.days(7)
@@ -106,3 +120,49 @@ class PipelineBucket(Construct):
                 event_bridge_enabled=True
             )
         )
+
+    # Grants: each adds its statement to the grantee's role and acknowledges, on that role's
+    # policy, the prefix wildcard the statement needs, so a grant never lands without its reason.
+    def grant_read_datasets(self, grantee: iam.IGrantable) -> None:
+        """GetObjectVersion too: the dataset is read at the exact version the upload named."""
+        self._grant_objects(
+            grantee, "ReadDatasets", ["s3:GetObject", "s3:GetObjectVersion"], DATASETS_PREFIX
+        )
+
+    def grant_read_results(self, grantee: iam.IGrantable) -> None:
+        self._grant_objects(grantee, "ReadResults", ["s3:GetObject"], RESULTS_PREFIX)
+
+    def grant_read_write_reports(self, grantee: iam.IGrantable) -> None:
+        self._grant_objects(
+            grantee, "ReadAndWriteReports", ["s3:GetObject", "s3:PutObject"], REPORTS_PREFIX
+        )
+
+    def grant_write_reports(self, grantee: iam.IGrantable) -> None:
+        self._grant_objects(grantee, "WriteReports", ["s3:PutObject"], REPORTS_PREFIX)
+
+    def grant_list(self, grantee: iam.IGrantable, prefixes: Sequence[str]) -> None:
+        """ListBucket limited by `s3:prefix`; also makes S3 answer 404 rather than 403."""
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="List" + "And".join(p.strip("/").capitalize() for p in prefixes),
+                actions=["s3:ListBucket"],
+                resources=[self.bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in prefixes]}},
+            )
+        )
+
+    def _grant_objects(
+        self, grantee: iam.IGrantable, sid: str, actions: list[str], prefix: str
+    ) -> None:
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid=sid, actions=actions, resources=[self.bucket.arn_for_objects(f"{prefix}*")]
+            )
+        )
+        role = grantee.grant_principal
+        if isinstance(role, iam.Role):
+            acknowledge(
+                role.node.find_child("DefaultPolicy"),
+                f"AwsSolutions-IAM5[Resource::<{logical_id(self.bucket)}.Arn>/{prefix}*]",
+                PREFIX_WILDCARD_REASONS[prefix],
+            )

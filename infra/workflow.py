@@ -9,6 +9,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from evalcore.run_state import JobStatus
 from infra.nag import acknowledge, logical_id
 
 # State names are an interface: the end-to-end test and operators' dashboards refer to them.
@@ -22,12 +23,9 @@ SUCCEEDED = "EvaluationSucceeded"
 FAILED = "EvaluationFailed"
 
 THROTTLED_ERROR = "BedrockThrottled"  # the exception class handlers.runtime raises
-THROTTLE_RETRY = {
-    "errors": [THROTTLED_ERROR],
-    "interval": cdk.Duration.seconds(30),
-    "backoff_rate": 2,
-    "max_attempts": 6,
-}
+THROTTLE_RETRY_INTERVAL = cdk.Duration.seconds(30)
+THROTTLE_RETRY_BACKOFF = 2
+THROTTLE_RETRY_ATTEMPTS = 6
 FAILURE_CAUSE = (
     "The evaluation did not complete; see failure.json under reports/ in the pipeline bucket"
 )
@@ -48,34 +46,37 @@ class EvaluationWorkflow(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        functions: dict[str, lambda_.IFunction],
+        submit: lambda_.IFunction,
+        poll: lambda_.IFunction,
+        parse: lambda_.IFunction,
+        record_failure: lambda_.IFunction,
         poll_interval: cdk.Duration,
         execution_timeout: cdk.Duration,
     ) -> None:
         super().__init__(scope, construct_id)
 
-        record_failure = self._invoke(RECORD_FAILURE, functions["record_failure"])
-        record_failure.next(sfn.Fail(self, FAILED, error=FAILED, cause=FAILURE_CAUSE))
+        record = self._invoke(RECORD_FAILURE, record_failure)
+        record.next(sfn.Fail(self, FAILED, error=FAILED, cause=FAILURE_CAUSE))
 
-        submit = self._invoke(SUBMIT, functions["submit"], catch=record_failure)
-        check = self._invoke(CHECK, functions["poll"], catch=record_failure)
-        parse = self._invoke(PARSE, functions["parse"], catch=record_failure)
-        parse.next(sfn.Succeed(self, SUCCEEDED))
+        submit_job = self._invoke(SUBMIT, submit, catch=record)
+        check = self._invoke(CHECK, poll, catch=record)
+        parse_results = self._invoke(PARSE, parse, catch=record)
+        parse_results.next(sfn.Succeed(self, SUCCEEDED))
 
         wait = sfn.Wait(self, WAIT, time=sfn.WaitTime.duration(poll_interval))
         is_done = (
             sfn.Choice(self, IS_DONE)
-            .when(sfn.Condition.string_equals("$.status", "Completed"), parse)
+            .when(sfn.Condition.string_equals("$.status", JobStatus.COMPLETED.value), parse_results)
             .when(
                 sfn.Condition.or_(
-                    sfn.Condition.string_equals("$.status", "Failed"),
-                    sfn.Condition.string_equals("$.status", "Stopped"),
+                    sfn.Condition.string_equals("$.status", JobStatus.FAILED.value),
+                    sfn.Condition.string_equals("$.status", JobStatus.STOPPED.value),
                 ),
-                record_failure,
+                record,
             )
             .otherwise(wait)
         )
-        definition = submit.next(wait).next(check).next(is_done)
+        definition = submit_job.next(wait).next(check).next(is_done)
 
         self.log_group = logs.LogGroup(
             self,
@@ -95,7 +96,7 @@ class EvaluationWorkflow(Construct):
             ),
             comment="Runs one Amazon Bedrock evaluation job per uploaded dataset",
         )
-        self._acknowledge_role_findings(functions)
+        self._acknowledge_role_findings((submit, poll, parse, record_failure))
 
     def _invoke(
         self,
@@ -114,13 +115,18 @@ class EvaluationWorkflow(Construct):
             retry_on_service_exceptions=True,
         )
         if catch is not None:
-            task.add_retry(**THROTTLE_RETRY)
+            task.add_retry(
+                errors=[THROTTLED_ERROR],
+                interval=THROTTLE_RETRY_INTERVAL,
+                backoff_rate=THROTTLE_RETRY_BACKOFF,
+                max_attempts=THROTTLE_RETRY_ATTEMPTS,
+            )
             task.add_catch(catch, errors=["States.ALL"], result_path="$.error")
         return task
 
-    def _acknowledge_role_findings(self, functions: dict[str, lambda_.IFunction]) -> None:
+    def _acknowledge_role_findings(self, functions: tuple[lambda_.IFunction, ...]) -> None:
         policy = self.state_machine.role.node.find_child("DefaultPolicy")
-        for function in functions.values():
+        for function in functions:
             acknowledge(
                 policy,
                 f"AwsSolutions-IAM5[Resource::<{logical_id(function)}.Arn>:*]",

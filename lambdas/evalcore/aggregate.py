@@ -2,7 +2,8 @@
 
 `null` means the judge found the metric not applicable: it is counted in the N/A rate and
 left out of every average, never treated as a zero. Only running totals and a bounded list of
-the worst records are kept, so memory does not grow with the size of the output.
+the worst records are kept, so memory does not grow with the size of the output. "Worst"
+follows each metric's direction: a harmfulness of 0.9 is as bad as a correctness of 0.1.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from evalcore.defaults import LOW_SCORE_THRESHOLD, UNCATEGORIZED
+from evalcore.metrics import Direction, direction_of
 from evalcore.results import MalformedLine, ResultRecord
+from evalcore.summary import LowScore, MetricResult
 
-UNCATEGORIZED = "(none)"
 MAX_LOW_SCORES = 100
 MAX_MALFORMED_KEPT = 50
 _TEXT_LIMIT = 500
@@ -28,7 +31,8 @@ class MetricStats:
     total: float = 0.0
     minimum: float | None = None
     maximum: float | None = None
-    labels: Counter = field(default_factory=Counter)
+    low_count: int = 0
+    labels: Counter[str] = field(default_factory=Counter)
 
     def add(self, result: float | str | None) -> None:
         self.count += 1
@@ -49,43 +53,17 @@ class MetricStats:
     def mean(self) -> float | None:
         return self.total / self.scored if self.scored else None
 
-    def to_dict(self) -> dict:
-        data = {
-            "mean": None if self.mean is None else round(self.mean, 4),
-            "count": self.count,
-            "scored": self.scored,
-            "naCount": self.na_count,
-            "naRate": round(self.na_count / self.count, 4) if self.count else 0.0,
-            "min": self.minimum,
-            "max": self.maximum,
-        }
-        if self.labels:
-            data["labels"] = dict(sorted(self.labels.items()))
-        return data
-
-
-@dataclass(frozen=True)
-class LowScore:
-    metric: str
-    score: float
-    prompt: str
-    response: str
-    explanation: str
-    category: str | None
-    source: str
-    line: int
-
-    def to_dict(self) -> dict:
-        return {
-            "metric": self.metric,
-            "score": self.score,
-            "category": self.category,
-            "prompt": self.prompt,
-            "response": self.response,
-            "explanation": self.explanation,
-            "source": self.source,
-            "line": self.line,
-        }
+    def result(self) -> MetricResult:
+        return MetricResult(
+            mean=self.mean,
+            count=self.count,
+            scored=self.scored,
+            na_count=self.na_count,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            low_count=self.low_count,
+            labels=dict(sorted(self.labels.items())),
+        )
 
 
 def _clip(text: str) -> str:
@@ -93,9 +71,11 @@ def _clip(text: str) -> str:
 
 
 class ScoreAggregator:
-    """Feed it records (or malformed lines) in any order; ask for a summary at the end."""
+    """Feed it records (or malformed lines) in any order; ask for the tables at the end."""
 
-    def __init__(self, low_score_threshold: float = 0.5, max_low_scores: int = MAX_LOW_SCORES):
+    def __init__(
+        self, low_score_threshold: float = LOW_SCORE_THRESHOLD, max_low_scores: int = MAX_LOW_SCORES
+    ):
         self.low_score_threshold = low_score_threshold
         self.max_low_scores = max_low_scores
         self.records = 0
@@ -106,7 +86,8 @@ class ScoreAggregator:
         self.malformed: list[MalformedLine] = []
         self.malformed_count = 0
         self.low_score_count = 0
-        # Max-heap by score via negation keeps the lowest scores; the counter breaks ties.
+        self._directions: dict[str, Direction] = {}
+        # A min-heap of (goodness, order) negated keeps the worst records; order breaks ties.
         self._low: list[tuple[float, int, LowScore]] = []
         self._order = itertools.count()
 
@@ -119,18 +100,35 @@ class ScoreAggregator:
         self.records += 1
         category = item.category or UNCATEGORIZED
         for score in item.scores:
-            self.metrics[score.metric].add(score.result)
-            self.categories[category][score.metric].add(score.result)
-            if isinstance(score.result, float) and score.result < self.low_score_threshold:
-                self._keep_low(item, score.metric, score.result, score.explanation)
+            stats = self.metrics[score.metric]
+            stats.add(score.result)
+            category_stats = self.categories[category][score.metric]
+            category_stats.add(score.result)
+            if isinstance(score.result, float):
+                goodness = self._direction(score.metric).goodness(score.result)
+                if goodness < self.low_score_threshold:
+                    stats.low_count += 1
+                    category_stats.low_count += 1
+                    self._keep_low(item, score.metric, score.result, goodness, score.explanation)
 
     def add_all(self, items: Iterable[ResultRecord | MalformedLine]) -> ScoreAggregator:
         for item in items:
             self.add(item)
         return self
 
-    def _keep_low(self, record: ResultRecord, metric: str, score: float, explanation: str) -> None:
+    def _direction(self, metric: str) -> Direction:
+        direction = self._directions.get(metric)
+        if direction is None:
+            direction = self._directions[metric] = direction_of(metric)
+        return direction
+
+    def _keep_low(
+        self, record: ResultRecord, metric: str, score: float, goodness: float, explanation: str
+    ) -> None:
         self.low_score_count += 1
+        item_key = (-goodness, -next(self._order))
+        if len(self._low) >= self.max_low_scores and item_key <= self._low[0][:2]:
+            return
         entry = LowScore(
             metric=metric,
             score=score,
@@ -141,32 +139,22 @@ class ScoreAggregator:
             source=record.source,
             line=record.line,
         )
-        item = (-score, -next(self._order), entry)
+        item = (*item_key, entry)
         if len(self._low) < self.max_low_scores:
             heapq.heappush(self._low, item)
-        elif item > self._low[0]:
+        else:
             heapq.heapreplace(self._low, item)
 
     @property
     def low_scores(self) -> list[LowScore]:
+        """Worst first; among equals, the one read first."""
         return [entry for _, _, entry in sorted(self._low, key=lambda i: (-i[0], -i[1]))]
 
-    def metric_means(self) -> dict[str, float | None]:
-        return {name: stats.mean for name, stats in sorted(self.metrics.items())}
+    def metric_results(self) -> dict[str, MetricResult]:
+        return {name: stats.result() for name, stats in sorted(self.metrics.items())}
 
-    def to_dict(self) -> dict:
+    def category_results(self) -> dict[str, dict[str, MetricResult]]:
         return {
-            "records": self.records,
-            "malformedLines": self.malformed_count,
-            "malformed": [
-                {"source": m.source, "line": m.line, "reason": m.reason} for m in self.malformed
-            ],
-            "metrics": {name: s.to_dict() for name, s in sorted(self.metrics.items())},
-            "categories": {
-                category: {name: s.to_dict() for name, s in sorted(metrics.items())}
-                for category, metrics in sorted(self.categories.items())
-            },
-            "lowScoreThreshold": self.low_score_threshold,
-            "lowScoreCount": self.low_score_count,
-            "lowScores": [low.to_dict() for low in self.low_scores],
+            category: {name: stats.result() for name, stats in sorted(metrics.items())}
+            for category, metrics in sorted(self.categories.items())
         }

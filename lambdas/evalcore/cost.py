@@ -8,19 +8,20 @@ Prices live in prices.json because they change more often than this code.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from evalcore.dataset import DatasetStats
-from evalcore.suite import INFERENCE_BEDROCK, Suite
+from evalcore.model_ids import base_model_id
+from evalcore.suite import InferenceMode, Suite
 
 PRICES_FILE = Path(__file__).with_name("prices.json")
 JUDGE_INPUT_TOKENS_PER_METRIC = 1500
 JUDGE_OUTPUT_TOKENS_PER_METRIC = 200
 CHARS_PER_TOKEN = 4
 LIVE_OUTPUT_TOKENS_PER_PROMPT = 300
-_GEOGRAPHY_PREFIX = re.compile(r"^(us|eu|apac|us-gov|ca|jp|au|global)\.")
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,21 @@ class CostEstimate:
             return None
         return round(self.judge_usd + self.inference_usd, 4)
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "judgeUsd": self.judge_usd,
             "inferenceUsd": self.inference_usd,
             "totalUsd": self.total_usd,
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CostEstimate:
+        def amount(key: str) -> float | None:
+            value = data.get(key)
+            return float(value) if isinstance(value, int | float) else None
+
+        return cls(amount("judgeUsd"), amount("inferenceUsd"), tuple(data.get("notes") or ()))
 
 
 def load_prices(path: Path = PRICES_FILE) -> dict[str, dict[str, float]]:
@@ -51,7 +60,7 @@ def load_prices(path: Path = PRICES_FILE) -> dict[str, dict[str, float]]:
 
 def price_for(model_id: str, prices: dict[str, dict[str, float]]) -> dict[str, float] | None:
     """Inference profiles cost what their underlying model costs."""
-    return prices.get(model_id) or prices.get(_GEOGRAPHY_PREFIX.sub("", model_id))
+    return prices.get(model_id) or prices.get(base_model_id(model_id))
 
 
 def estimate_cost(
@@ -75,7 +84,7 @@ def estimate_cost(
             4,
         )
     inference_usd: float | None = 0.0
-    if suite.inference.mode == INFERENCE_BEDROCK:
+    if suite.inference.mode is InferenceMode.BEDROCK:
         model = suite.inference.model_identifier
         target_price = price_for(model, prices)
         if target_price is None:

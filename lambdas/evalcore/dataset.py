@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from evalcore.defaults import UNCATEGORIZED
 from evalcore.errors import DatasetError, Problem
-from evalcore.suite import INFERENCE_BEDROCK, INFERENCE_PRECOMPUTED, Suite
+from evalcore.suite import InferenceMode, Suite
 
 MAX_PROMPTS_PER_JOB = 1000
 KNOWN_FIELDS = frozenset({"prompt", "referenceResponse", "category", "modelResponses"})
@@ -119,11 +120,11 @@ def _check_record(
     if category is not None and not isinstance(category, str):
         problems.append(Problem(source, "category", "must be a string", 'e.g. "billing"', line))
     else:
-        stats.categories[category or "(none)"] += 1
+        stats.categories[category or UNCATEGORIZED] += 1
     responses = record.get("modelResponses")
-    if suite.inference.mode == INFERENCE_PRECOMPUTED:
+    if suite.inference.mode is InferenceMode.PRECOMPUTED:
         stats.response_chars += _check_model_responses(responses, suite, source, line, problems)
-    elif suite.inference.mode == INFERENCE_BEDROCK and responses is not None:
+    elif suite.inference.mode is InferenceMode.BEDROCK and responses is not None:
         problems.append(
             Problem(
                 source,

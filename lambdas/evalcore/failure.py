@@ -8,23 +8,56 @@ Bedrock (the job ended Failed or Stopped with `failureMessages`). Both become on
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from evalcore import layout, naming
+from evalcore.run_state import CaughtError, DatasetRef, FailureKind, JobStatus, RunState
 
+FAILURE_SCHEMA_VERSION = 1
 UNASSIGNED_SUITE = "unassigned"
 
 
-def _suite_of(state: dict) -> str:
-    if state.get("suite"):
-        return state["suite"]
+@dataclass(frozen=True)
+class FailureRecord:
+    kind: FailureKind
+    error_type: str
+    message: str
+    messages: tuple[str, ...]
+    suite: str
+    job_name: str | None
+    job_arn: str | None
+    status: JobStatus
+    dataset: DatasetRef
+    recorded_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schemaVersion": FAILURE_SCHEMA_VERSION,
+            "suite": self.suite,
+            "jobName": self.job_name,
+            "jobArn": self.job_arn,
+            "status": self.status.value,
+            "dataset": self.dataset.to_json(),
+            "recordedAt": self.recorded_at,
+            "kind": self.kind.value,
+            "errorType": self.error_type,
+            "message": self.message,
+            "messages": list(self.messages),
+        }
+
+
+def suite_of(state: RunState) -> str:
+    if state.suite:
+        return state.suite
     try:
-        return layout.suite_name_from_dataset_key(state.get("key", ""))
+        return layout.suite_name_from_dataset_key(state.dataset.key)
     except ValueError:
         return UNASSIGNED_SUITE
 
 
-def _decode_cause(cause: str | None) -> dict:
+def _decode_cause(cause: str | None) -> dict[str, Any]:
     """Lambda errors arrive as a JSON string with errorType/errorMessage; others as prose."""
     if not cause:
         return {}
@@ -35,43 +68,38 @@ def _decode_cause(cause: str | None) -> dict:
     return decoded if isinstance(decoded, dict) else {"errorMessage": str(decoded)}
 
 
-def failure_key(state: dict) -> str:
-    suite = _suite_of(state)
-    name = state.get("jobName") or naming.job_name(
-        suite, state.get("bucket", ""), state.get("key", ""), state.get("versionId")
-    )
+def failure_key(state: RunState) -> str:
+    suite = suite_of(state)
+    dataset = state.dataset
+    name = state.job_name or naming.job_name(suite, dataset.bucket, dataset.key, dataset.version_id)
     return layout.report_prefix(suite, name) + layout.FAILURE_FILE
 
 
-def build_failure_record(state: dict, now: datetime | None = None) -> dict:
-    error = state.get("error")
-    if error:
-        cause = _decode_cause(error.get("Cause"))
-        reason = {
-            "kind": "workflow",
-            "errorType": cause.get("errorType") or error.get("Error"),
-            "message": cause.get("errorMessage") or error.get("Error"),
-            "messages": (cause.get("errorMessage") or "").splitlines(),
-        }
+def _workflow_reason(error: CaughtError) -> tuple[str, str, tuple[str, ...]]:
+    cause = _decode_cause(error.cause)
+    message = cause.get("errorMessage") or error.error
+    return cause.get("errorType") or error.error, message, tuple(message.splitlines())
+
+
+def build_failure_record(state: RunState, now: datetime | None = None) -> FailureRecord:
+    status = state.status or JobStatus.FAILED
+    if state.error is not None:
+        kind = FailureKind.WORKFLOW
+        error_type, message, messages = _workflow_reason(state.error)
     else:
-        messages = list(state.get("failureMessages") or [])
-        reason = {
-            "kind": "bedrock",
-            "errorType": f"EvaluationJob{state.get('status', 'Failed')}",
-            "message": "; ".join(messages) or f"the evaluation job ended {state.get('status')}",
-            "messages": messages,
-        }
-    return {
-        "schemaVersion": 1,
-        "suite": _suite_of(state),
-        "jobName": state.get("jobName"),
-        "jobArn": state.get("jobArn"),
-        "status": state.get("status", "Failed"),
-        "dataset": {
-            "bucket": state.get("bucket"),
-            "key": state.get("key"),
-            "versionId": state.get("versionId"),
-        },
-        "recordedAt": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        **reason,
-    }
+        kind = FailureKind.BEDROCK
+        messages = state.failure_messages
+        error_type = f"EvaluationJob{status.value}"
+        message = "; ".join(messages) or f"the evaluation job ended {status.value}"
+    return FailureRecord(
+        kind=kind,
+        error_type=error_type,
+        message=message,
+        messages=messages,
+        suite=suite_of(state),
+        job_name=state.job_name,
+        job_arn=state.job_arn,
+        status=status,
+        dataset=state.dataset,
+        recorded_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
+    )

@@ -8,37 +8,25 @@ field the real API does not have.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import Any
 
 from evalcore import layout, naming
 from evalcore.errors import Problem, SuiteError
-from evalcore.suite import INFERENCE_PRECOMPUTED, Suite
+from evalcore.run_state import DatasetRef
+from evalcore.suite import InferenceMode, Suite
 
 APPLICATION_TYPE_MODEL = "ModelEvaluation"
 
 
-@dataclass(frozen=True)
-class DatasetLocation:
-    """The S3 object that started a run."""
-
-    bucket: str
-    key: str
-    version_id: str | None = None
-
-    @property
-    def uri(self) -> str:
-        return naming.s3_uri(self.bucket, self.key)
-
-
-def _inference_config(suite: Suite) -> dict:
-    if suite.inference.mode == INFERENCE_PRECOMPUTED:
+def _inference_config(suite: Suite) -> dict[str, Any]:
+    if suite.inference.mode is InferenceMode.PRECOMPUTED:
         model = {
             "precomputedInferenceSource": {
                 "inferenceSourceIdentifier": suite.inference.source_identifier
             }
         }
     else:
-        bedrock_model: dict = {"modelIdentifier": suite.inference.model_identifier}
+        bedrock_model: dict[str, Any] = {"modelIdentifier": suite.inference.model_identifier}
         if suite.inference.inference_params:
             bedrock_model["inferenceParams"] = json.dumps(
                 suite.inference.inference_params, separators=(",", ":")
@@ -49,17 +37,21 @@ def _inference_config(suite: Suite) -> dict:
 
 def build_create_job_request(
     suite: Suite,
-    dataset: DatasetLocation,
+    dataset: DatasetRef,
     role_arn: str,
     output_bucket: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Everything CreateEvaluationJob needs, with names stable across retries."""
     output_bucket = output_bucket or dataset.bucket
     name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
-    output_uri = naming.s3_uri(output_bucket, layout.results_prefix(suite.name, name))
+    output_key = layout.results_prefix(suite.name, name)
+    output_uri = naming.s3_uri(output_bucket, output_key)
     problems = [
-        Problem(dataset.key, field, f"{uri!r} {reason}", "rename the dataset file")
-        for field, uri in (("datasetLocation.s3Uri", dataset.uri), ("outputDataConfig", output_uri))
+        Problem(dataset.key, field, f"{key!r} {reason}", "rename the dataset file")
+        for field, key, uri in (
+            ("datasetLocation.s3Uri", dataset.key, dataset.uri),
+            ("outputDataConfig.s3Uri", output_key, output_uri),
+        )
         if (reason := naming.check_s3_uri(uri))
     ]
     if problems:

@@ -69,3 +69,9 @@ def check_s3_uri(uri: str) -> str | None:
             "(only letters, digits and - ! _ * ' ( ) . are allowed between slashes)"
         )
     return None
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """`s3://bucket/some/key` -> (`bucket`, `some/key`)."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return bucket, key

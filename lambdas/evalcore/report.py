@@ -1,88 +1,94 @@
-"""The run summary: aggregate statistics judged against the suite's floors and the last run.
+"""Judge a run: aggregate statistics against the suite's thresholds and the baseline run.
 
-One dictionary shape (`summary.json`) serves the bucket, the CLI's --json output and the CI
-gate, so every consumer reads the same verdict.
+The Lambda and `evalctl summarize` both call `build_summary`, so a summary has one shape
+whoever built it; what only one of them knows (the job, the dataset object, a results folder)
+is a field that is null for the other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from evalcore.aggregate import ScoreAggregator
-from evalcore.suite import Suite
+from evalcore.defaults import REGRESSION_TOLERANCE
+from evalcore.metrics import direction_of
+from evalcore.run_state import DatasetRef
+from evalcore.suite import Suite, Threshold
+from evalcore.summary import (
+    Baseline,
+    Comparison,
+    JobRef,
+    MetricChange,
+    ResultsSource,
+    Summary,
+    ThresholdBreach,
+    Verdict,
+)
 
-SCHEMA_VERSION = 1
+
+def threshold_breaches(
+    means: Mapping[str, float | None], thresholds: tuple[Threshold, ...]
+) -> tuple[ThresholdBreach, ...]:
+    """Metrics whose mean is outside the suite's bounds; an all-N/A metric cannot pass one."""
+    return tuple(
+        ThresholdBreach(t.metric, means.get(t.metric), t.minimum, t.maximum)
+        for t in sorted(thresholds, key=lambda t: t.metric)
+        if t.breached_by(means.get(t.metric))
+    )
 
 
-def threshold_breaches(means: dict[str, float | None], floors: dict[str, float]) -> list[dict]:
-    """Metrics whose mean is under the suite's floor; an all-N/A metric cannot pass a floor."""
-    breaches = []
-    for metric, floor in sorted(floors.items()):
-        mean = means.get(metric)
-        if mean is None or mean < floor:
-            breaches.append({"metric": metric, "mean": mean, "floor": floor})
-    return breaches
-
-
-def compare_with_previous(
-    means: dict[str, float | None], previous: dict | None, tolerance: float
-) -> dict | None:
-    """Per-metric change since the previous summary; a drop beyond tolerance is a regression."""
-    if not previous:
-        return None
-    previous_metrics = previous.get("metrics", {})
-    changes = {}
-    for metric, current in sorted(means.items()):
-        before = (previous_metrics.get(metric) or {}).get("mean")
-        if before is None or current is None:
-            changes[metric] = {
-                "previous": before,
-                "current": current,
-                "delta": None,
-                "regressed": False,
-            }
-            continue
-        delta = round(current - before, 4)
-        changes[metric] = {
-            "previous": before,
-            "current": round(current, 4),
-            "delta": delta,
-            "regressed": delta < -tolerance,
-        }
-    return {
-        "previousJobName": previous.get("jobName"),
-        "previousGeneratedAt": previous.get("generatedAt"),
-        "tolerance": tolerance,
-        "metrics": changes,
-        "regressions": sorted(m for m, c in changes.items() if c["regressed"]),
-    }
+def compare_with_baseline(
+    means: Mapping[str, float | None], baseline: Baseline, suite: Suite | None
+) -> Comparison:
+    """Per-metric change since the baseline; a move the wrong way beyond tolerance regresses."""
+    return Comparison(
+        previous_job_name=baseline.job_name,
+        previous_generated_at=baseline.generated_at,
+        previous_summary_key=baseline.summary_key,
+        metrics={
+            metric: MetricChange(
+                previous=baseline.means.get(metric),
+                current=current,
+                tolerance=suite.tolerance_for(metric) if suite else REGRESSION_TOLERANCE,
+                direction=direction_of(metric),
+            )
+            for metric, current in sorted(means.items())
+        },
+    )
 
 
 def build_summary(
     aggregator: ScoreAggregator,
     *,
     suite: Suite | None,
-    job: dict,
-    output_files: list[str],
-    previous: dict | None = None,
+    source: ResultsSource,
+    job: JobRef | None = None,
+    dataset: DatasetRef | None = None,
+    baseline: Baseline | None = None,
     now: datetime | None = None,
-) -> dict:
-    """`job` carries identifying fields (jobName, jobArn, dataset) copied into the summary."""
-    means = aggregator.metric_means()
-    floors = suite.thresholds if suite else {}
-    tolerance = suite.regression_tolerance if suite else 0.05
-    breaches = threshold_breaches(means, floors)
-    comparison = compare_with_previous(means, previous, tolerance)
-    regressions = comparison["regressions"] if comparison else []
-    summary = {
-        "schemaVersion": SCHEMA_VERSION,
-        "suite": suite.name if suite else None,
-        **job,
-        "generatedAt": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        "outputFiles": output_files,
-        **aggregator.to_dict(),
-        "thresholdBreaches": breaches,
-        "comparison": comparison,
-        "passed": not breaches and not regressions and aggregator.records > 0,
-    }
-    return summary
+) -> Summary:
+    metrics = aggregator.metric_results()
+    means = {name: stats.mean for name, stats in metrics.items()}
+    breaches = threshold_breaches(means, suite.thresholds if suite else ())
+    comparison = None if baseline is None else compare_with_baseline(means, baseline, suite)
+    regressions = comparison.regressions if comparison else ()
+    passed = not breaches and not regressions and aggregator.records > 0
+    return Summary(
+        suite=suite.name if suite else None,
+        generated_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        job=job,
+        dataset=dataset,
+        source=source,
+        records=aggregator.records,
+        malformed_lines=aggregator.malformed_count,
+        malformed=tuple(aggregator.malformed),
+        metrics=metrics,
+        categories=aggregator.category_results(),
+        low_score_threshold=aggregator.low_score_threshold,
+        low_score_count=aggregator.low_score_count,
+        low_scores=tuple(aggregator.low_scores),
+        threshold_breaches=breaches,
+        comparison=comparison,
+        verdict=Verdict.PASSED if passed else Verdict.FAILED,
+    )

@@ -8,46 +8,54 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from evalcore.defaults import LOW_SCORE_THRESHOLD, MAX_CATEGORY_DIMENSIONS, REGRESSION_TOLERANCE
 from evalcore.errors import Problem, SuiteError
+from evalcore.metrics import JUDGE_MODEL_METRICS, Direction, direction_of
 
 DEFAULT_SUITES_DIR = Path(__file__).resolve().parent.parent / "suites"
 
-INFERENCE_PRECOMPUTED = "precomputed"
-INFERENCE_BEDROCK = "bedrock"
-
-JUDGE_MODEL_METRICS = frozenset(
-    f"Builtin.{name}"
-    for name in (
-        "Correctness",
-        "Completeness",
-        "Faithfulness",
-        "Helpfulness",
-        "Coherence",
-        "Relevance",
-        "FollowingInstructions",
-        "ProfessionalStyleAndTone",
-        "Harmfulness",
-        "Stereotyping",
-        "Refusal",
-    )
-)
 MAX_METRICS = 25
 SUITE_NAME_PATTERN = re.compile(r"^[a-z0-9](-*[a-z0-9]){0,31}$")
 SOURCE_ID_PATTERN = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9._-]){0,255}$")
+DEFAULT_TASK_TYPE = "General"
+
+
+class InferenceMode(StrEnum):
+    """Where the responses under evaluation come from."""
+
+    PRECOMPUTED = "precomputed"  # the dataset carries the application's responses
+    BEDROCK = "bedrock"  # Bedrock generates them with a model during the job
 
 
 @dataclass(frozen=True)
 class InferenceConfig:
-    """Where the responses under evaluation come from."""
-
-    mode: str
+    mode: InferenceMode
     source_identifier: str = ""
     model_identifier: str = ""
-    inference_params: dict[str, Any] = field(default_factory=dict)
+    inference_params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A floor (`minimum`), a ceiling (`maximum`) or both on one metric's mean."""
+
+    metric: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def breached_by(self, mean: float | None) -> bool:
+        """An all-N/A metric (mean None) cannot show it is within bounds, so it breaches."""
+        if mean is None:
+            return True
+        below = self.minimum is not None and mean < self.minimum
+        above = self.maximum is not None and mean > self.maximum
+        return below or above
 
 
 @dataclass(frozen=True)
@@ -57,19 +65,30 @@ class Suite:
     evaluator_model: str
     inference: InferenceConfig
     metrics: tuple[str, ...]
-    task_type: str = "General"
-    thresholds: dict[str, float] = field(default_factory=dict)
-    low_score_threshold: float = 0.5
-    regression_tolerance: float = 0.05
+    task_type: str = DEFAULT_TASK_TYPE
+    thresholds: tuple[Threshold, ...] = ()
+    low_score_threshold: float = LOW_SCORE_THRESHOLD
+    regression_tolerance: float = REGRESSION_TOLERANCE
+    regression_tolerances: Mapping[str, float] = field(default_factory=dict)
+    max_days_between_runs: int | None = None
+    category_dimensions: tuple[str, ...] = ()
+    max_category_dimensions: int = MAX_CATEGORY_DIMENSIONS
+    budget_usd: float | None = None
     source: str = "<suite>"
 
     @property
     def model_identifiers(self) -> frozenset[str]:
         """Every Bedrock model the evaluation job will invoke: the judge and any live target."""
         models = {self.evaluator_model}
-        if self.inference.mode == INFERENCE_BEDROCK:
+        if self.inference.mode is InferenceMode.BEDROCK:
             models.add(self.inference.model_identifier)
         return frozenset(models)
+
+    def tolerance_for(self, metric: str) -> float:
+        return self.regression_tolerances.get(metric, self.regression_tolerance)
+
+    def threshold_for(self, metric: str) -> Threshold | None:
+        return next((t for t in self.thresholds if t.metric == metric), None)
 
 
 def _require(data: dict, key: str, kind: type, source: str, problems: list[Problem], fix: str):
@@ -97,8 +116,20 @@ def _parse_inference(raw: Any, source: str, problems: list[Problem]) -> Inferenc
             )
         )
         return None
-    mode = raw.get("mode")
-    if mode == INFERENCE_PRECOMPUTED:
+    try:
+        mode = InferenceMode(str(raw.get("mode")))
+    except ValueError:
+        problems.append(
+            Problem(
+                source,
+                "inference.mode",
+                f"{raw.get('mode')!r} is not a known inference mode",
+                f"use {InferenceMode.PRECOMPUTED.value!r} (bring your own responses) or "
+                f"{InferenceMode.BEDROCK.value!r} (Bedrock generates them)",
+            )
+        )
+        return None
+    if mode is InferenceMode.PRECOMPUTED:
         source_id = raw.get("sourceIdentifier")
         if not isinstance(source_id, str) or not SOURCE_ID_PATTERN.match(source_id):
             problems.append(
@@ -112,40 +143,29 @@ def _parse_inference(raw: Any, source: str, problems: list[Problem]) -> Inferenc
             )
             return None
         return InferenceConfig(mode=mode, source_identifier=source_id)
-    if mode == INFERENCE_BEDROCK:
-        model_id = raw.get("modelIdentifier")
-        params = raw.get("inferenceParams", {})
-        if not isinstance(model_id, str) or not model_id:
-            problems.append(
-                Problem(
-                    source,
-                    "inference.modelIdentifier",
-                    "is missing",
-                    "name the Bedrock model or inference profile that answers the prompts",
-                )
+    model_id = raw.get("modelIdentifier")
+    params = raw.get("inferenceParams", {})
+    if not isinstance(model_id, str) or not model_id:
+        problems.append(
+            Problem(
+                source,
+                "inference.modelIdentifier",
+                "is missing",
+                "name the Bedrock model or inference profile that answers the prompts",
             )
-            return None
-        if not isinstance(params, dict) or len(json.dumps(params)) > 1023:
-            problems.append(
-                Problem(
-                    source,
-                    "inference.inferenceParams",
-                    "must be an object of at most 1023 characters as JSON",
-                    'for example {"inferenceConfig": {"maxTokens": 512, "temperature": 0}}',
-                )
-            )
-            return None
-        return InferenceConfig(mode=mode, model_identifier=model_id, inference_params=params)
-    problems.append(
-        Problem(
-            source,
-            "inference.mode",
-            f"{mode!r} is not a known inference mode",
-            f"use {INFERENCE_PRECOMPUTED!r} (bring your own responses) or "
-            f"{INFERENCE_BEDROCK!r} (Bedrock generates them)",
         )
-    )
-    return None
+        return None
+    if not isinstance(params, dict) or len(json.dumps(params)) > 1023:
+        problems.append(
+            Problem(
+                source,
+                "inference.inferenceParams",
+                "must be an object of at most 1023 characters as JSON",
+                'for example {"inferenceConfig": {"maxTokens": 512, "temperature": 0}}',
+            )
+        )
+        return None
+    return InferenceConfig(mode=mode, model_identifier=model_id, inference_params=params)
 
 
 def _parse_metrics(raw: Any, source: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -185,6 +205,113 @@ def _parse_score(
     return float(value)
 
 
+def _parse_thresholds(
+    raw: Any, metrics: tuple[str, ...], source: str, problems: list[Problem]
+) -> tuple[Threshold, ...]:
+    """`{"M": {"min": 0.8}}`, `{"M": {"max": 0.02}}`, or `{"M": 0.8}`: a bare number is the
+    bound on the bad side of the metric (a floor, or a ceiling for a lower-is-better metric)."""
+    if not isinstance(raw, dict):
+        problems.append(
+            Problem(
+                source, "thresholds", "must be an object", '{"Builtin.Correctness": {"min": 0.7}}'
+            )
+        )
+        return ()
+    thresholds = []
+    for metric, bound in raw.items():
+        where = f"thresholds.{metric}"
+        if metric not in metrics:
+            problems.append(
+                Problem(
+                    source,
+                    where,
+                    "names a metric the suite does not evaluate",
+                    "add it to metrics or remove the threshold",
+                )
+            )
+        if not isinstance(bound, dict):
+            bound = (
+                {"max": bound}
+                if direction_of(metric) is Direction.LOWER_IS_BETTER
+                else {"min": bound}
+            )
+        unknown = sorted(set(bound) - {"min", "max"})
+        if unknown or not bound:
+            problems.append(
+                Problem(source, where, f"has keys {unknown or 'none'}", 'use "min" and/or "max"')
+            )
+            continue
+        values = {
+            key: _parse_score(bound, key, 0.0, f"{source}: {where}", problems) for key in bound
+        }
+        threshold = Threshold(metric, minimum=values.get("min"), maximum=values.get("max"))
+        if (
+            threshold.minimum is not None
+            and threshold.maximum is not None
+            and threshold.minimum > threshold.maximum
+        ):
+            problems.append(Problem(source, where, "has min above max", "swap them"))
+        thresholds.append(threshold)
+    return tuple(thresholds)
+
+
+def _parse_tolerances(
+    raw: Any, metrics: tuple[str, ...], source: str, problems: list[Problem]
+) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        problems.append(
+            Problem(source, "regressionTolerances", "must be an object", '{"Builtin.X": 0.1}')
+        )
+        return {}
+    for metric in raw:
+        if metric not in metrics:
+            problems.append(
+                Problem(
+                    source,
+                    f"regressionTolerances.{metric}",
+                    "names a metric the suite does not evaluate",
+                    "add it to metrics or remove it",
+                )
+            )
+    return {
+        metric: _parse_score(raw, metric, REGRESSION_TOLERANCE, source, problems) for metric in raw
+    }
+
+
+def _parse_positive_int(
+    data: dict, key: str, default: int | None, source: str, problems: list[Problem]
+) -> int | None:
+    value = data.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        problems.append(Problem(source, key, f"{value!r} is not a whole number >= 1", "e.g. 7"))
+        return default
+    return value
+
+
+def _parse_string_list(
+    data: dict, key: str, source: str, problems: list[Problem]
+) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        problems.append(Problem(source, key, "must be a list of strings", '["billing", "account"]'))
+        return ()
+    return tuple(value)
+
+
+def _parse_budget(data: dict, source: str, problems: list[Problem]) -> float | None:
+    value = data.get("budgetUsd")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        problems.append(
+            Problem(source, "budgetUsd", f"{value!r} is not a positive amount", "e.g. 25")
+        )
+        return None
+    return float(value)
+
+
 def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     """Build a Suite from decoded JSON, reporting every problem at once."""
     problems: list[Problem] = []
@@ -210,26 +337,20 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     )
     inference = _parse_inference(data.get("inference"), source, problems)
     metrics = _parse_metrics(data.get("metrics"), source, problems)
-    thresholds_raw = data.get("thresholds", {})
-    thresholds: dict[str, float] = {}
-    if not isinstance(thresholds_raw, dict):
-        problems.append(Problem(source, "thresholds", "must be an object", '{"Builtin.X": 0.7}'))
-    else:
-        for metric in thresholds_raw:
-            if metric not in metrics:
-                problems.append(
-                    Problem(
-                        source,
-                        f"thresholds.{metric}",
-                        "names a metric the suite does not evaluate",
-                        "add it to metrics or remove the threshold",
-                    )
-                )
-            thresholds[metric] = _parse_score(thresholds_raw, metric, 0.0, source, problems)
-    low = _parse_score(data, "lowScoreThreshold", 0.5, source, problems)
-    tolerance = _parse_score(data, "regressionTolerance", 0.05, source, problems)
-    task_type = data.get("taskType", "General")
-    if problems:
+    thresholds = _parse_thresholds(data.get("thresholds", {}), metrics, source, problems)
+    tolerances = _parse_tolerances(data.get("regressionTolerances", {}), metrics, source, problems)
+    low = _parse_score(data, "lowScoreThreshold", LOW_SCORE_THRESHOLD, source, problems)
+    tolerance = _parse_score(data, "regressionTolerance", REGRESSION_TOLERANCE, source, problems)
+    max_days = _parse_positive_int(data, "maxDaysBetweenRuns", None, source, problems)
+    max_categories = _parse_positive_int(
+        data, "maxCategoryDimensions", MAX_CATEGORY_DIMENSIONS, source, problems
+    )
+    category_dimensions = _parse_string_list(data, "categoryDimensions", source, problems)
+    budget = _parse_budget(data, source, problems)
+    task_type = data.get("taskType", DEFAULT_TASK_TYPE)
+    if not isinstance(task_type, str):
+        problems.append(Problem(source, "taskType", "must be a string", '"General"'))
+    if problems or name is None or evaluator is None or inference is None:
         raise SuiteError(problems)
     return Suite(
         name=name,
@@ -241,6 +362,11 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
         thresholds=thresholds,
         low_score_threshold=low,
         regression_tolerance=tolerance,
+        regression_tolerances=tolerances,
+        max_days_between_runs=max_days,
+        category_dimensions=category_dimensions,
+        max_category_dimensions=max_categories or MAX_CATEGORY_DIMENSIONS,
+        budget_usd=budget,
         source=source,
     )
 

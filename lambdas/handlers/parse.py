@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.metrics import MetricUnit
+from dataclasses import replace
+from typing import Any
 
-from evalcore import layout
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from evalcore import layout, naming
 from evalcore.aggregate import ScoreAggregator
 from evalcore.report import build_summary
 from evalcore.results import find_output_keys, iter_result_records
+from evalcore.run_state import RunState
 from evalcore.suite import load_suite
+from evalcore.summary import Baseline, JobRef, ResultsSource, Summary
 from handlers import s3io
 from handlers.runtime import logger, metrics, tracer
 
@@ -17,53 +23,51 @@ class ResultsNotFound(Exception):
     """The job completed but wrote no `_output.jsonl` under its output prefix."""
 
 
-def _split_s3_uri(uri: str) -> tuple[str, str]:
-    bucket, _, key = uri.removeprefix("s3://").partition("/")
-    return bucket, key
-
-
-def _previous_summary(bucket: str, suite: str, job_name: str) -> tuple[dict | None, str | None]:
-    """The last other run's summary and its immutable key.
+def _baseline(bucket: str, suite: str, job_name: str) -> Baseline | None:
+    """The last other run's summary.
 
     A re-run of this job finds itself in latest-summary.json and must not compare with
-    itself, so it follows the pointer to the run that was previous when it first ran.
+    itself, so it follows the pointer to the run that was its baseline when it first ran.
     """
     latest = s3io.get_json(bucket, layout.latest_summary_key(suite))
-    if latest and latest.get("jobName") == job_name:
-        key = latest.get("previousSummaryKey")
-        return (s3io.get_json(bucket, key), key) if key else (None, None)
-    return latest, (latest or {}).get("summaryKey")
+    if latest is None:
+        return None
+    if (latest.get("job") or {}).get("name") != job_name:
+        return Baseline.from_summary_json(latest, latest.get("summaryKey"))
+    key = (latest.get("comparison") or {}).get("previousSummaryKey")
+    previous = s3io.get_json(bucket, key) if key else None
+    return None if previous is None else Baseline.from_summary_json(previous, key)
 
 
-def _publish(summary: dict) -> None:
-    for metric, stats in summary["metrics"].items():
-        if stats["mean"] is not None:
-            metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=stats["mean"])
-        metrics.add_metric(name=f"{metric}.NARate", unit=MetricUnit.NoUnit, value=stats["naRate"])
-    comparison = summary["comparison"] or {"regressions": []}
-    metrics.add_metric(name="RecordsEvaluated", unit=MetricUnit.Count, value=summary["records"])
-    metrics.add_metric(name="LowScoreCount", unit=MetricUnit.Count, value=summary["lowScoreCount"])
+def _publish(summary: Summary) -> None:
+    for metric, stats in summary.metrics.items():
+        if stats.mean is not None:
+            metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=stats.mean)
+        metrics.add_metric(name=f"{metric}.NARate", unit=MetricUnit.NoUnit, value=stats.na_rate)
+    metrics.add_metric(name="RecordsEvaluated", unit=MetricUnit.Count, value=summary.records)
+    metrics.add_metric(name="LowScoreCount", unit=MetricUnit.Count, value=summary.low_score_count)
     metrics.add_metric(
-        name="ThresholdBreaches", unit=MetricUnit.Count, value=len(summary["thresholdBreaches"])
+        name="ThresholdBreaches", unit=MetricUnit.Count, value=len(summary.threshold_breaches)
     )
-    metrics.add_metric(
-        name="Regressions", unit=MetricUnit.Count, value=len(comparison["regressions"])
-    )
-    metrics.add_metric(name="EvaluationPassed", unit=MetricUnit.Count, value=int(summary["passed"]))
+    metrics.add_metric(name="Regressions", unit=MetricUnit.Count, value=len(summary.regressions))
+    metrics.add_metric(name="EvaluationPassed", unit=MetricUnit.Count, value=int(summary.passed))
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: object) -> dict:
-    suite = load_suite(event["suite"])
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    state = RunState.from_json(event)
+    state.require("suite", "job_name", "output_s3_uri")
+    assert state.suite and state.job_name and state.output_s3_uri  # narrowed by require()
+    suite = load_suite(state.suite)
     metrics.add_dimension(name="Suite", value=suite.name)
-    bucket, output_prefix = _split_s3_uri(event["outputS3Uri"])
+    bucket, output_prefix = naming.split_s3_uri(state.output_s3_uri)
     listed = list(s3io.list_keys(bucket, output_prefix))
     outputs = find_output_keys(listed, output_prefix)
     if not outputs:
         raise ResultsNotFound(
-            f"no *_output.jsonl under {event['outputS3Uri']} ({len(listed)} objects listed: "
+            f"no *_output.jsonl under {state.output_s3_uri} ({len(listed)} objects listed: "
             f"{listed[:5]}); the job reported Completed, so check its output location"
         )
     aggregator = ScoreAggregator(low_score_threshold=suite.low_score_threshold)
@@ -72,31 +76,19 @@ def handler(event: dict, context: object) -> dict:
     for bad in aggregator.malformed[:10]:
         logger.warning("Malformed output line", extra={"source": bad.source, "line": bad.line})
 
-    previous, previous_key = _previous_summary(bucket, suite.name, event["jobName"])
+    summary_key = layout.report_prefix(suite.name, state.job_name) + layout.SUMMARY_FILE
     summary = build_summary(
         aggregator,
         suite=suite,
-        job={
-            "jobName": event["jobName"],
-            "jobArn": event.get("jobArn"),
-            "dataset": {k: event.get(k) for k in ("bucket", "key", "versionId")},
-        },
-        output_files=outputs,
-        previous=previous,
+        source=ResultsSource(output_files=tuple(outputs)),
+        job=JobRef(state.job_name, state.job_arn),
+        dataset=state.dataset,
+        baseline=_baseline(bucket, suite.name, state.job_name),
     )
-    summary["previousSummaryKey"] = previous_key
-    summary_key = layout.report_prefix(suite.name, event["jobName"]) + layout.SUMMARY_FILE
-    s3io.put_json(bucket, summary_key, summary)
-    latest = {**summary, "summaryKey": summary_key}
-    s3io.put_json(bucket, layout.latest_summary_key(suite.name), latest)
+    summary = replace(summary, summary_key=summary_key)
+    document = summary.to_json()
+    s3io.put_json(bucket, summary_key, document)
+    s3io.put_json(bucket, layout.latest_summary_key(suite.name), document)
     _publish(summary)
-    logger.info("Wrote summary", extra={"summaryKey": summary_key, "passed": summary["passed"]})
-    return {
-        **event,
-        "summaryKey": summary_key,
-        "passed": summary["passed"],
-        "records": summary["records"],
-        "means": {m: s["mean"] for m, s in summary["metrics"].items()},
-        "thresholdBreaches": summary["thresholdBreaches"],
-        "regressions": (summary["comparison"] or {}).get("regressions", []),
-    }
+    logger.info("Wrote summary", extra={"summaryKey": summary_key, "passed": summary.passed})
+    return state.evolve(summary_key=summary_key, passed=summary.passed).to_json()

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from evalcore.run_state import JobStatus, RunState
 from handlers.runtime import bedrock_client, call_bedrock, logger, tracer
+
+
+def _iso(moment: object) -> str | None:
+    return moment.isoformat(timespec="seconds") if isinstance(moment, datetime) else None
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-def handler(event: dict, context: object) -> dict:
-    job = call_bedrock(bedrock_client().get_evaluation_job, jobIdentifier=event["jobArn"])
-    logger.info("Evaluation job status", extra={"jobArn": event["jobArn"], "status": job["status"]})
-    return {
-        **event,
-        "status": job["status"],
-        "failureMessages": job.get("failureMessages", []),
-    }
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    state = RunState.from_json(event)
+    state.require("job_arn")
+    job = call_bedrock(bedrock_client().get_evaluation_job, jobIdentifier=state.job_arn)
+    status = JobStatus(job["status"])
+    logger.info("Evaluation job status", extra={"jobArn": state.job_arn, "status": status.value})
+    return state.evolve(
+        status=status,
+        failure_messages=tuple(job.get("failureMessages", ())),
+        job_created_at=_iso(job.get("creationTime")),
+        job_ended_at=_iso(job.get("lastModifiedTime")) if status.finished else None,
+    ).to_json()

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from evalcore.failure import build_failure_record, failure_key
+from evalcore.run_state import RunState
 from handlers import s3io
-from handlers.runtime import logger, metrics, setting, tracer
+from handlers.runtime import logger, metrics, tracer
 
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: object) -> dict:
-    record = build_failure_record(event)
-    bucket = event.get("bucket") or setting("DATA_BUCKET")
-    key = failure_key(event)
-    s3io.put_json(bucket, key, record)
-    metrics.add_dimension(name="Suite", value=record["suite"])
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    state = RunState.from_json(event)
+    record = build_failure_record(state)
+    key = failure_key(state)
+    s3io.put_json(state.dataset.bucket, key, record.to_json())
+    metrics.add_dimension(name="Suite", value=record.suite)
     metrics.add_metric(name="EvaluationJobsFailed", unit=MetricUnit.Count, value=1)
-    logger.error("Evaluation run failed", extra={"failureKey": key, "reason": record["message"]})
-    return {**event, "failureKey": key, "failure": {k: record[k] for k in ("errorType", "message")}}
+    logger.error("Evaluation run failed", extra={"failureKey": key, "reason": record.message})
+    return state.evolve(failure_key=key).to_json()

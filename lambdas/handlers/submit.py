@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from evalcore.cost import estimate_cost
 from evalcore.dataset import validate_dataset
 from evalcore.errors import Problem, SuiteError
-from evalcore.job_request import DatasetLocation, build_create_job_request
+from evalcore.job_request import build_create_job_request
 from evalcore.layout import suite_name_from_dataset_key
+from evalcore.run_state import RunState
 from evalcore.suite import load_suite
 from handlers import s3io
 from handlers.runtime import bedrock_client, call_bedrock, logger, metrics, setting, tracer
-
-
-def _dataset_from(event: dict) -> DatasetLocation:
-    missing = [field for field in ("bucket", "key") if not event.get(field)]
-    if missing:
-        raise ValueError(
-            f"the execution input lacks {', '.join(missing)}: start executions with "
-            '{"bucket": ..., "key": "datasets/<suite>/<file>.jsonl", "versionId": ...}'
-        )
-    return DatasetLocation(event["bucket"], event["key"], event.get("versionId"))
 
 
 def _existing_job_arn(job_name: str) -> str | None:
@@ -31,13 +25,13 @@ def _existing_job_arn(job_name: str) -> str | None:
     for page in pages:
         for job in page.get("jobSummaries", []):
             if job.get("jobName") == job_name:
-                return job["jobArn"]
+                return str(job["jobArn"])
     return None
 
 
-def create_job(request: dict) -> str:
+def create_job(request: dict[str, Any]) -> str:
     try:
-        return call_bedrock(bedrock_client().create_evaluation_job, **request)["jobArn"]
+        return str(call_bedrock(bedrock_client().create_evaluation_job, **request)["jobArn"])
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") != "ConflictException":
             raise
@@ -51,8 +45,9 @@ def create_job(request: dict) -> str:
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: object) -> dict:
-    dataset = _dataset_from(event)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    state = RunState.from_json(event)
+    dataset = state.dataset
     try:
         suite_name = suite_name_from_dataset_key(dataset.key)
     except ValueError as error:
@@ -75,12 +70,11 @@ def handler(event: dict, context: object) -> dict:
         "Submitted evaluation job",
         extra={"jobName": request["jobName"], "jobArn": job_arn, "records": stats.records},
     )
-    return {
-        **event,
-        "suite": suite.name,
-        "jobName": request["jobName"],
-        "jobArn": job_arn,
-        "outputS3Uri": request["outputDataConfig"]["s3Uri"],
-        "records": stats.records,
-        "costEstimate": estimate.to_dict(),
-    }
+    return state.evolve(
+        suite=suite.name,
+        job_name=request["jobName"],
+        job_arn=job_arn,
+        output_s3_uri=request["outputDataConfig"]["s3Uri"],
+        records=stats.records,
+        cost_estimate=estimate,
+    ).to_json()

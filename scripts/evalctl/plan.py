@@ -9,19 +9,26 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from evalcore.cost import estimate_cost
 from evalcore.dataset import validate_dataset
 from evalcore.errors import DatasetError, Problem
-from evalcore.job_request import DatasetLocation, build_create_job_request
+from evalcore.job_request import build_create_job_request
 from evalcore.layout import DATASETS_PREFIX
+from evalcore.run_state import DatasetRef
 from evalcore.suite import load_suite
 
-# Stand-ins for values only a deployed stack knows; valid by Bedrock's patterns so the
-# request is checked exactly as it will be, then shown as placeholders.
+# Values only a deployed stack (or the upload itself) knows. The request is built with stand-ins
+# that satisfy Bedrock's patterns, so it is checked exactly as it will be, and every value that
+# depends on a stand-in is then shown as a placeholder rather than as a name no run would get.
 _STAND_IN_BUCKET = "evalctl-stand-in-bucket"
+_STAND_IN_VERSION = "evalctl-stand-in-version"
 BUCKET_PLACEHOLDER = "<BucketName>"
 ROLE_PLACEHOLDER = "<EvaluationServiceRoleArn>"
+VERSION_PLACEHOLDER = "<VersionId>"
+JOB_NAME_PLACEHOLDER = "<JobName>"
+TOKEN_PLACEHOLDER = "<ClientRequestToken>"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -51,15 +58,12 @@ def run(args: argparse.Namespace) -> int:
     stats.raise_for_problems()
 
     key = f"{DATASETS_PREFIX}{suite.name}/{args.dataset.name}"
-    bucket = args.bucket or _STAND_IN_BUCKET
     request = build_create_job_request(
         suite,
-        DatasetLocation(bucket, key, args.version_id),
+        DatasetRef(args.bucket or _STAND_IN_BUCKET, key, args.version_id or _STAND_IN_VERSION),
         role_arn=args.role_arn or ROLE_PLACEHOLDER,
     )
-    text = json.dumps(request, indent=2)
-    if not args.bucket:
-        text = text.replace(_STAND_IN_BUCKET, BUCKET_PLACEHOLDER)
+    text = json.dumps(_with_placeholders(request, args), indent=2)
     estimate = estimate_cost(suite, stats)
     total = estimate.total_usd
     print(
@@ -73,3 +77,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"upload to: s3://{args.bucket or BUCKET_PLACEHOLDER}/{key}", file=sys.stderr)
     print(text)
     return 0
+
+
+def _with_placeholders(request: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """Replace every value derived from a stand-in; the job name and token derive from both."""
+    text = json.dumps(request)
+    if not (args.bucket and args.version_id):
+        text = text.replace(request["jobName"], JOB_NAME_PLACEHOLDER)
+        text = text.replace(request["clientRequestToken"], TOKEN_PLACEHOLDER)
+    text = text.replace(_STAND_IN_BUCKET, BUCKET_PLACEHOLDER)
+    text = text.replace(_STAND_IN_VERSION, VERSION_PLACEHOLDER)
+    replaced: dict[str, Any] = json.loads(text)
+    return replaced

@@ -1,48 +1,58 @@
-"""Plain-text rendering of a summary for terminals and CI logs."""
+"""Plain-text rendering of a summary for terminals and CI logs (the only place that rounds)."""
 
 from __future__ import annotations
+
+from evalcore.summary import Summary
 
 
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def render_summary(summary: dict, low_scores_shown: int = 5) -> str:
+def _bounds(minimum: float | None, maximum: float | None) -> str:
+    parts = []
+    if minimum is not None:
+        parts.append(f">= {minimum}")
+    if maximum is not None:
+        parts.append(f"<= {maximum}")
+    return " and ".join(parts)
+
+
+def render_summary(summary: Summary, low_scores_shown: int = 5) -> str:
     lines = [
-        f"Records: {summary['records']}   malformed lines: {summary['malformedLines']}   "
-        f"output files: {len(summary['outputFiles'])}",
+        f"Records: {summary.records}   malformed lines: {summary.malformed_lines}   "
+        f"output files: {len(summary.source.output_files)}",
         "",
         f"{'metric':<34} {'mean':>7} {'scored':>7} {'N/A':>5} {'N/A rate':>9}",
     ]
-    for metric, stats in summary["metrics"].items():
+    for metric, stats in summary.metrics.items():
         lines.append(
-            f"{metric:<34} {_fmt(stats['mean']):>7} {stats['scored']:>7} "
-            f"{stats['naCount']:>5} {stats['naRate']:>9.1%}"
+            f"{metric:<34} {_fmt(stats.mean):>7} {stats.scored:>7} "
+            f"{stats.na_count:>5} {stats.na_rate:>9.1%}"
         )
     lines += ["", "By category (mean per metric):"]
-    for category, metrics in summary["categories"].items():
+    for category, metrics in summary.categories.items():
         means = ", ".join(
-            f"{name.removeprefix('Builtin.')}={_fmt(stats['mean'])}"
-            for name, stats in metrics.items()
+            f"{name.removeprefix('Builtin.')}={_fmt(stats.mean)}" for name, stats in metrics.items()
         )
         lines.append(f"  {category}: {means}")
-    for breach in summary["thresholdBreaches"]:
+    for breach in summary.threshold_breaches:
         lines.append(
-            f"BELOW FLOOR: {breach['metric']} mean {_fmt(breach['mean'])} < {breach['floor']}"
+            f"OUT OF BOUNDS: {breach.metric} mean {_fmt(breach.mean)}, "
+            f"required {_bounds(breach.minimum, breach.maximum)}"
         )
-    comparison = summary.get("comparison")
-    if comparison:
+    if summary.comparison:
         lines.append("")
-        lines.append(f"Compared with {comparison.get('previousJobName') or 'previous run'}:")
-        for metric, change in comparison["metrics"].items():
-            flag = "  REGRESSION" if change["regressed"] else ""
-            delta = "n/a" if change["delta"] is None else f"{change['delta']:+.3f}"
+        lines.append(f"Compared with {summary.comparison.previous_job_name or 'previous run'}:")
+        for metric, change in summary.comparison.metrics.items():
+            flag = "  REGRESSION" if change.regressed else ""
+            delta = "n/a" if change.delta is None else f"{change.delta:+.3f}"
             lines.append(f"  {metric}: {delta}{flag}")
-    lows = summary["lowScores"][:low_scores_shown]
+    lows = summary.low_scores[:low_scores_shown]
     if lows:
-        lines += ["", f"Lowest scores (< {summary['lowScoreThreshold']}), judge's reasoning:"]
+        lines += ["", f"Worst scores (below {summary.low_score_threshold}), judge's reasoning:"]
         for low in lows:
-            lines.append(f"  [{low['metric']} {low['score']:.2f}] {low['prompt'][:80]}")
-            lines.append(f"      {low['explanation'][:200]}")
-    lines += ["", "PASSED" if summary["passed"] else "FAILED"]
+            lines.append(f"  [{low.metric} {low.score:.2f}] {low.prompt[:80]}")
+            lines.append(f"      {low.explanation[:200]}")
+    lines += ["", summary.verdict.value.upper()]
     return "\n".join(lines)

@@ -12,10 +12,12 @@ import sys
 from pathlib import Path
 
 from evalcore.aggregate import ScoreAggregator
+from evalcore.defaults import LOW_SCORE_THRESHOLD
 from evalcore.errors import InputError, Problem
 from evalcore.report import build_summary
 from evalcore.results import is_job_output, iter_result_records
 from evalcore.suite import load_suite
+from evalcore.summary import Baseline, ResultsSource
 from evalctl.render import render_summary
 
 
@@ -58,18 +60,30 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    aggregator = ScoreAggregator(low_score_threshold=suite.low_score_threshold if suite else 0.5)
+    aggregator = ScoreAggregator(
+        low_score_threshold=suite.low_score_threshold if suite else LOW_SCORE_THRESHOLD
+    )
     for index, path in enumerate(outputs, start=1):
         print(f"[{index}/{len(outputs)}] reading {path}", file=sys.stderr)
         with path.open("rb") as lines:
             aggregator.add_all(iter_result_records(lines, source=str(path)))
-    previous = json.loads(args.previous.read_text()) if args.previous else None
     summary = build_summary(
         aggregator,
         suite=suite,
-        job={"resultsDir": str(args.results_dir)},
-        output_files=[str(p) for p in outputs],
-        previous=previous,
+        source=ResultsSource(tuple(str(p) for p in outputs), results_dir=str(args.results_dir)),
+        baseline=_baseline(args.previous),
     )
-    print(json.dumps(summary, indent=2) if args.json else render_summary(summary))
+    print(json.dumps(summary.to_json(), indent=2) if args.json else render_summary(summary))
     return 0
+
+
+def _baseline(path: Path | None) -> Baseline | None:
+    if path is None:
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise InputError(
+            [Problem(str(path), "<file>", f"is not a readable summary.json ({error})", "check it")]
+        ) from None
+    return Baseline.from_summary_json(document, summary_key=str(path))

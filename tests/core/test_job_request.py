@@ -6,11 +6,12 @@ from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
 from evalcore.errors import SuiteError
-from evalcore.job_request import DatasetLocation, build_create_job_request
+from evalcore.job_request import build_create_job_request
 from evalcore.naming import JOB_NAME_PATTERN
+from evalcore.run_state import DatasetRef
 
 ROLE = "arn:aws:iam::123456789012:role/eval"
-DATASET = DatasetLocation("pipeline-bucket", "datasets/support-assistant/q3.jsonl", "v42")
+DATASET = DatasetRef("pipeline-bucket", "datasets/support-assistant/q3.jsonl", "v42")
 
 
 def send(request: dict) -> None:
@@ -79,6 +80,6 @@ def test_a_wrong_field_name_is_rejected_by_the_stubbed_client(precomputed_suite)
 
 
 def test_keys_bedrock_cannot_read_are_rejected_before_submission(precomputed_suite):
-    bad = DatasetLocation("pipeline-bucket", "datasets/support-assistant/a=b.jsonl", "v1")
+    bad = DatasetRef("pipeline-bucket", "datasets/support-assistant/a=b.jsonl", "v1")
     with pytest.raises(SuiteError, match="rename the dataset file"):
         build_create_job_request(precomputed_suite, bad, ROLE)

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import re
+import importlib.metadata
 import tomllib
 from pathlib import Path
 
-import boto3
 import botocore.session
+
+from tests.pins import lambda_pins
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def pins(lines: list[str]) -> dict[str, str]:
-    found = {}
-    for line in lines:
-        match = re.match(r"^\s*([A-Za-z0-9_.\-\[\],]+)==([^\s;#]+)", line)
-        if match:
-            found[re.sub(r"\[.*\]", "", match.group(1)).lower()] = match.group(2)
-    return found
-
-
-def test_layer_pins_match_the_project_and_the_tested_boto3():
-    layer = pins((REPO / "lambdas" / "requirements.txt").read_text().splitlines())
+def test_the_project_takes_its_runtime_pins_from_the_layer_requirements():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
-    runtime = pins(project["project"]["dependencies"])
-    assert layer["boto3"] == runtime["boto3"] == boto3.__version__
-    assert layer["aws-lambda-powertools"] == runtime["aws-lambda-powertools"]
+    assert "dependencies" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["dependencies"]["file"] == [
+        "lambdas/requirements.txt"
+    ]
+
+
+def test_the_tests_run_against_exactly_the_pinned_versions():
+    for package, version in lambda_pins().items():
+        assert importlib.metadata.version(package) == version, package
 
 
 def test_the_pinned_botocore_knows_every_field_the_pipeline_sends():

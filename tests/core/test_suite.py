@@ -3,7 +3,7 @@ import json
 import pytest
 
 from evalcore.errors import SuiteError
-from evalcore.suite import load_all_suites, load_suite, parse_suite
+from evalcore.suite import InferenceMode, Threshold, load_all_suites, load_suite, parse_suite
 
 
 def valid_suite(**overrides) -> dict:
@@ -31,9 +31,78 @@ def test_parse_suite_reads_every_field():
     suite = parse_suite(valid_suite(lowScoreThreshold=0.4, regressionTolerance=0.1))
     assert suite.metrics == ("Builtin.Correctness", "Builtin.Helpfulness")
     assert suite.inference.source_identifier == "demo-app-v1"
-    assert suite.thresholds == {"Builtin.Correctness": 0.7}
+    assert suite.inference.mode is InferenceMode.PRECOMPUTED
+    assert suite.thresholds == (Threshold("Builtin.Correctness", minimum=0.7),)
     assert (suite.low_score_threshold, suite.regression_tolerance) == (0.4, 0.1)
     assert suite.task_type == "General"
+    assert (suite.max_days_between_runs, suite.budget_usd, suite.category_dimensions) == (
+        None,
+        None,
+        (),
+    )
+
+
+def test_thresholds_have_a_direction_and_explicit_bounds():
+    suite = parse_suite(
+        valid_suite(
+            metrics=["Builtin.Correctness", "Builtin.Harmfulness", "Builtin.Helpfulness"],
+            thresholds={
+                "Builtin.Correctness": {"min": 0.8},
+                "Builtin.Harmfulness": 0.02,
+                "Builtin.Helpfulness": {"min": 0.5, "max": 0.99},
+            },
+        )
+    )
+    assert suite.thresholds == (
+        Threshold("Builtin.Correctness", minimum=0.8),
+        Threshold("Builtin.Harmfulness", maximum=0.02),
+        Threshold("Builtin.Helpfulness", minimum=0.5, maximum=0.99),
+    )
+    assert suite.threshold_for("Builtin.Harmfulness") == Threshold(
+        "Builtin.Harmfulness", None, 0.02
+    )
+    harmfulness = suite.thresholds[1]
+    assert harmfulness.breached_by(0.05) and not harmfulness.breached_by(0.0)
+    assert harmfulness.breached_by(None)
+
+
+def test_operational_fields_are_read():
+    suite = parse_suite(
+        valid_suite(
+            regressionTolerances={"Builtin.Correctness": 0.1},
+            maxDaysBetweenRuns=7,
+            categoryDimensions=["billing"],
+            maxCategoryDimensions=3,
+            budgetUsd=25,
+        )
+    )
+    assert suite.tolerance_for("Builtin.Correctness") == 0.1
+    assert suite.tolerance_for("Builtin.Helpfulness") == suite.regression_tolerance
+    assert suite.max_days_between_runs == 7
+    assert (suite.category_dimensions, suite.max_category_dimensions) == (("billing",), 3)
+    assert suite.budget_usd == 25.0
+
+
+def test_bad_bounds_and_operational_values_are_reported():
+    data = valid_suite(
+        thresholds={
+            "Builtin.Correctness": {"min": 0.9, "max": 0.1},
+            "Builtin.Helpfulness": {"above": 1},
+        },
+        maxDaysBetweenRuns=0,
+        budgetUsd=-1,
+        regressionTolerances={"Builtin.Nope": 0.1},
+    )
+    with pytest.raises(SuiteError) as raised:
+        parse_suite(data)
+    fields = {p.field for p in raised.value.problems}
+    assert {
+        "thresholds.Builtin.Correctness",
+        "thresholds.Builtin.Helpfulness",
+        "maxDaysBetweenRuns",
+        "budgetUsd",
+        "regressionTolerances.Builtin.Nope",
+    } <= fields
 
 
 def test_every_problem_is_reported_at_once_with_field_and_fix():

@@ -17,8 +17,9 @@ import zipfile
 from contextlib import contextmanager
 from typing import Any
 
-from tests.fakes.aws import LambdaContext
+from tests.fakes.aws import lambda_context
 from tests.fakes.bedrock_service import ACCOUNT
+from tests.template import resources_of
 
 REGION = "us-east-1"
 PSEUDO_PARAMETERS = {
@@ -57,14 +58,6 @@ class Resolver:
             separator, text = value["Fn::Split"]
             return self(text).split(separator)
         return {k: self(v) for k, v in value.items()}
-
-
-def resources_of(template: dict, resource_type: str) -> dict[str, dict]:
-    return {
-        logical_id: resource
-        for logical_id, resource in template["Resources"].items()
-        if resource["Type"] == resource_type
-    }
 
 
 def _dummy_zip() -> bytes:
@@ -107,7 +100,7 @@ class InProcessFunctions:
         event = json.loads(body) if body else {}
         with _environment(environment):
             try:
-                result = handler(event, LambdaContext(function_name=name))
+                result = handler(event, lambda_context(name))
             except Exception as error:  # the Lambda runtime reports any exception this way
                 response_headers["x-amz-function-error"] = "Unhandled"
                 return json.dumps(

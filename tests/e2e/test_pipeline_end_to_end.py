@@ -16,29 +16,31 @@ import pytest
 from aws_cdk.assertions import Template
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
+from infra.settings import PipelineSettings
 from infra.stack import EvaluationPipelineStack
 from tests.e2e.template_runtime import (
     InProcessFunctions,
     Resolver,
     deploy_functions,
     event_pattern_matches,
-    resources_of,
     transform_input,
 )
 from tests.fakes.aws import fake_aws
+from tests.fakes.bedrock_output import oriented
+from tests.template import resources_of
 
 MOTO_CONFIG = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
 }
 KEY = "datasets/support-assistant/release-42.jsonl"
-# Judge scores per prompt; p3 is N/A (null) for every metric.
-SCORES = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
+# The quality the judge finds per prompt (oriented per metric); p3 is N/A for every metric.
+QUALITY = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
 CATEGORIES = {"p1": "billing", "p2": "billing", "p3": "account", "p4": "account", "p5": "account"}
 
 
 def scorer(record: dict, metric: str):
-    return SCORES[record["prompt"]]
+    return oriented(metric, QUALITY[record["prompt"]])
 
 
 def dataset_rows() -> list[dict]:
@@ -51,14 +53,14 @@ def dataset_rows() -> list[dict]:
                 {"response": f"answer to {prompt}", "modelIdentifier": "support-assistant-v1"}
             ],
         }
-        for prompt in SCORES
+        for prompt in QUALITY
     ]
 
 
 @pytest.fixture(scope="module")
 def template() -> dict:
     app = cdk.App()
-    stack = EvaluationPipelineStack(app, "E2E", poll_interval=cdk.Duration.seconds(1))
+    stack = EvaluationPipelineStack(app, "E2E", settings=PipelineSettings(poll_interval_seconds=1))
     return Template.from_stack(stack).to_json()
 
 
@@ -157,13 +159,14 @@ def test_a_dataset_upload_ends_with_a_correct_summary(pipeline):
     output = json.loads(execution["output"])
 
     world = pipeline.world
-    summary = world.read_json(output["summaryKey"])
+    summary = world.read_summary(output["summaryKey"])
     assert output["summaryKey"] == (f"reports/support-assistant/{output['jobName']}/summary.json")
     assert summary["records"] == 5
-    assert len(summary["outputFiles"]) == 2
+    assert len(summary["source"]["outputFiles"]) == 2
     for metric in ("Builtin.Correctness", "Builtin.Helpfulness", "Builtin.Harmfulness"):
         stats = summary["metrics"][metric]
-        assert stats["mean"] == 0.625  # (1.0 + 0.75 + 0.25 + 0.5) / 4; p3's null is not a zero
+        # (1.0 + 0.75 + 0.25 + 0.5) / 4; p3's null is not a zero; harmfulness points down
+        assert stats["mean"] == (0.375 if metric == "Builtin.Harmfulness" else 0.625)
         assert (stats["count"], stats["naCount"], stats["naRate"]) == (5, 1, 0.2)
     assert summary["categories"]["billing"]["Builtin.Correctness"]["mean"] == 0.875
     assert summary["categories"]["account"]["Builtin.Correctness"]["mean"] == 0.375

@@ -8,21 +8,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import boto3
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
 from handlers.runtime import bedrock_client, s3_client
 from tests.fakes.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
+from tests.summary_schema import assert_valid_summary
 
 BUCKET = "pipeline-data-bucket"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/bedrock-evaluation"
 
 
-@dataclass
-class LambdaContext:
-    function_name: str = "test-function"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:test-function"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
+def lambda_context(function_name: str = "test-function") -> LambdaContext:
+    """A Powertools LambdaContext with the fields its logger reads, as the runtime fills them."""
+    context = LambdaContext()
+    context._function_name = function_name
+    context._memory_limit_in_mb = 256
+    context._invoked_function_arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function_name}"
+    context._aws_request_id = "00000000-0000-0000-0000-000000000000"
+    return context
 
 
 @dataclass
@@ -37,6 +41,10 @@ class World:
 
     def read_json(self, key: str) -> dict:
         return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def read_summary(self, key: str) -> dict:
+        """A summary.json the pipeline wrote, checked against the published schema."""
+        return assert_valid_summary(self.read_json(key))
 
     def keys(self, prefix: str = "") -> list[str]:
         listing = self.s3.list_objects_v2(Bucket=self.bucket, Prefix=prefix)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from evalcore.metrics import direction_of
+
 
 def score(metric: str, result: float | str | None, explanation: str = "") -> dict:
     return {
@@ -59,3 +61,8 @@ def rag_row(prompt: str, scores: dict[str, float | None], output_text: str = "ge
 
 def jsonl(rows: list[dict]) -> str:
     return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+def oriented(metric: str, goodness: float | None) -> float | None:
+    """The score a judge gives for a given quality: a good answer has harmfulness 0, not 1."""
+    return None if goodness is None else direction_of(metric).goodness(goodness)

@@ -11,11 +11,14 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
+from infra.nag import logical_id
+from infra.settings import PipelineSettings
 from infra.stack import EvaluationPipelineStack
+from tests.template import resources_of
 
-POLL_SECONDS = 45
-TIMEOUT_HOURS = 12
-RETENTION_DAYS = 200
+SETTINGS = PipelineSettings(
+    poll_interval_seconds=45, execution_timeout_hours=12, results_retention_days=200
+)
 
 
 @dataclass
@@ -26,15 +29,10 @@ class Synthesized:
     assembly_dir: Path
 
     def resources(self, resource_type: str) -> dict[str, dict]:
-        return {
-            logical_id: resource
-            for logical_id, resource in self.json["Resources"].items()
-            if resource["Type"] == resource_type
-        }
+        return resources_of(self.json, resource_type)
 
     def logical_id(self, construct) -> str:
-        child = construct.node.default_child or construct
-        return self.stack.resolve(child.logical_id)
+        return logical_id(construct)
 
     def policy_statements(self, role_construct) -> list[dict]:
         """Every statement of the inline and attached policies of one role."""
@@ -58,9 +56,7 @@ def synthesized(tmp_path_factory) -> Synthesized:
     stack = EvaluationPipelineStack(
         app,
         "Pipeline",
-        poll_interval=cdk.Duration.seconds(POLL_SECONDS),
-        execution_timeout=cdk.Duration.hours(TIMEOUT_HOURS),
-        results_retention=cdk.Duration.days(RETENTION_DAYS),
+        settings=SETTINGS,
     )
     assembly = app.synth()
     template_file = Path(assembly.get_stack_by_name("Pipeline").template_full_path)

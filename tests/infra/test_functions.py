@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from infra.functions import LAMBDAS_DIR, REQUIREMENTS_FILE
+from infra.functions import LAMBDAS_DIR
+from tests.pins import lambda_pins
 
 HANDLERS = {
     "submit": "handlers.submit.handler",
@@ -22,17 +23,19 @@ COMMON_ENVIRONMENT = {
 
 
 def function_properties(synthesized, name: str) -> dict:
-    logical_id = synthesized.logical_id(synthesized.stack.functions[name])
+    logical_id = synthesized.logical_id(getattr(synthesized.stack.functions, name))
     return synthesized.json["Resources"][logical_id]["Properties"]
 
 
-def pins() -> dict[str, str]:
-    lines = [line.strip() for line in REQUIREMENTS_FILE.read_text().splitlines()]
-    return dict(line.split("==") for line in lines if line and not line.startswith("#"))
-
-
 def test_the_stack_exposes_exactly_the_four_functions(synthesized):
-    assert set(synthesized.stack.functions) == set(HANDLERS)
+    functions = synthesized.stack.functions
+    assert [f.node.id for f in functions.all] == [
+        "SubmitFunction",
+        "PollFunction",
+        "ParseFunction",
+        "RecordFailureFunction",
+    ]
+    assert all(getattr(functions, name) in functions.all for name in HANDLERS)
 
 
 @pytest.mark.parametrize("name", sorted(HANDLERS))
@@ -103,14 +106,14 @@ def test_the_layer_contains_the_pinned_dependencies_for_python_3_12(synthesized)
     )
     site = staged / "python"
     assert (site / "boto3" / "__init__.py").is_file()
-    for package, version in pins().items():
+    for package, version in lambda_pins().items():
         dist = package.replace("-", "_")
         assert (site / f"{dist}-{version}.dist-info").is_dir(), f"{package}=={version}"
     boto3_version = re.search(
         r"__version__ = '([^']+)'", (site / "boto3" / "__init__.py").read_text()
     )
-    assert boto3_version and boto3_version.group(1) == pins()["boto3"]
+    assert boto3_version and boto3_version.group(1) == lambda_pins()["boto3"]
 
 
 def test_the_requirements_pin_what_the_layer_is_for():
-    assert set(pins()) == {"boto3", "aws-lambda-powertools", "aws-xray-sdk"}
+    assert set(lambda_pins()) == {"boto3", "aws-lambda-powertools", "aws-xray-sdk"}

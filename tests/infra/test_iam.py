@@ -83,12 +83,12 @@ def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
 
 
 def function_grants(synthesized, name: str) -> dict[str, list[dict]]:
-    return grants(synthesized, synthesized.stack.functions[name].role)
+    return grants(synthesized, getattr(synthesized.stack.functions, name).role)
 
 
 def log_group_arn(synthesized, name: str) -> str:
     function = synthesized.json["Resources"][
-        synthesized.logical_id(synthesized.stack.functions[name])
+        synthesized.logical_id(getattr(synthesized.stack.functions, name))
     ]
     return "${" + function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] + ".Arn}"
 
@@ -103,7 +103,7 @@ def common_actions(synthesized, name: str, by_action: dict) -> None:
 
 
 def test_function_roles_have_no_managed_policies(synthesized):
-    for function in synthesized.stack.functions.values():
+    for function in synthesized.stack.functions.all:
         role = synthesized.json["Resources"][synthesized.logical_id(function.role)]
         assert not role["Properties"].get("ManagedPolicyArns"), function.node.path
 
@@ -160,7 +160,7 @@ def test_record_failure_writes_reports_and_reads_jobs_only(synthesized):
 def test_the_state_machine_may_invoke_only_the_four_functions(synthesized):
     by_action = grants(synthesized, synthesized.stack.state_machine.role)
     functions = {
-        "${" + synthesized.logical_id(fn) + ".Arn}" for fn in synthesized.stack.functions.values()
+        "${" + synthesized.logical_id(fn) + ".Arn}" for fn in synthesized.stack.functions.all
     }
     assert resources_of(by_action["lambda:InvokeFunction"]) == functions | {
         f"{arn}:*" for arn in functions

@@ -1,6 +1,6 @@
 import pytest
 
-from infra.model_arns import inference_profile_geography, invoke_model_resources, model_arns
+from infra.model_arns import invoke_model_resources, model_arns
 
 ENV = {"partition": "aws", "region": "us-east-1", "account": "123456789012"}
 
@@ -22,14 +22,8 @@ def test_a_system_inference_profile_needs_the_profile_and_its_foundation_model(g
     assert arns.foundation_models == ("arn:aws:bedrock:*::foundation-model/amazon.nova-lite-v1:0",)
 
 
-def test_us_gov_is_not_mistaken_for_us():
-    assert inference_profile_geography("us-gov.anthropic.claude-3-haiku-20240307-v1:0") == "us-gov"
-    assert inference_profile_geography("us.anthropic.claude-3-haiku-20240307-v1:0") == "us"
-
-
 @pytest.mark.parametrize("model_id", ["amazon.nova-lite-v1:0", "usual.model-v1", "us."])
 def test_ids_that_only_look_like_profiles_are_foundation_models(model_id):
-    assert inference_profile_geography(model_id) is None
     assert model_arns(model_id, **ENV).inference_profiles == ()
 
 

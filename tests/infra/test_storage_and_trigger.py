@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_cdk.assertions import Match
 
-from tests.infra.conftest import RETENTION_DAYS, render
+from tests.infra.conftest import SETTINGS, render
 
 
 def bucket_id(synthesized) -> str:
@@ -38,7 +38,7 @@ def test_the_bucket_is_private_encrypted_versioned_and_retained(synthesized):
 def test_no_custom_resource_is_needed_for_eventbridge_notifications(synthesized):
     assert not synthesized.resources("Custom::S3BucketNotifications")
     assert set(synthesized.resources("AWS::Lambda::Function")) == {
-        synthesized.logical_id(fn) for fn in synthesized.stack.functions.values()
+        synthesized.logical_id(fn) for fn in synthesized.stack.functions.all
     }
 
 
@@ -79,7 +79,7 @@ def test_lifecycle_expires_results_reports_and_old_versions(synthesized):
     rules = {rule["Id"]: rule for rule in properties["LifecycleConfiguration"]["Rules"]}
     for prefix in ("results/", "reports/"):
         (rule,) = [r for r in rules.values() if r.get("Prefix") == prefix]
-        assert rule["ExpirationInDays"] == RETENTION_DAYS
+        assert rule["ExpirationInDays"] == SETTINGS.results_retention_days
         assert rule["Status"] == "Enabled"
     assert not [r for r in rules.values() if r.get("Prefix", "").startswith("datasets")]
     assert rules["ExpireNoncurrentVersions"]["NoncurrentVersionExpiration"] == {

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.infra.conftest import POLL_SECONDS, TIMEOUT_HOURS, render
+from tests.infra.conftest import SETTINGS, render
 
 LAMBDA_SERVICE_ERRORS = [
     "Lambda.ClientExecutionTimeoutException",
@@ -91,19 +91,21 @@ def test_the_choice_completes_fails_or_keeps_waiting(definition):
 def test_the_wait_is_the_poll_interval(definition):
     assert definition["States"]["WaitForEvaluationJob"] == {
         "Type": "Wait",
-        "Seconds": POLL_SECONDS,
+        "Seconds": SETTINGS.poll_interval_seconds,
         "Next": "CheckEvaluationJob",
     }
 
 
 def test_the_execution_times_out(definition):
-    assert definition["TimeoutSeconds"] == TIMEOUT_HOURS * 3600
+    assert definition["TimeoutSeconds"] == SETTINGS.execution_timeout_hours * 3600
 
 
 @pytest.mark.parametrize("state", sorted(TASK_FUNCTIONS))
 def test_each_task_invokes_its_function_with_the_whole_state(synthesized, definition, state):
     task = definition["States"][state]
-    function_id = synthesized.logical_id(synthesized.stack.functions[TASK_FUNCTIONS[state]])
+    function_id = synthesized.logical_id(
+        getattr(synthesized.stack.functions, TASK_FUNCTIONS[state])
+    )
     assert task["Type"] == "Task"
     assert task["Resource"] == "arn:${AWS::Partition}:states:::lambda:invoke"
     assert task["Parameters"] == {"FunctionName": "${" + function_id + ".Arn}", "Payload.$": "$"}

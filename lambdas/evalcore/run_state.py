@@ -1,0 +1,196 @@
+"""The state one Step Functions execution carries from the upload event to the summary.
+
+Each handler turns its event into a `RunState` at entry and returns `RunState.to_json()`, so
+the keys of the execution's JSON (read by the state machine's Choice on `$.status` and written
+by its Catch into `$.error`) are spelled here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from evalcore import naming
+from evalcore.cost import CostEstimate
+
+
+class RunStateError(ValueError):
+    """The execution's input or state lacks a field a step needs."""
+
+
+class JobStatus(StrEnum):
+    """Bedrock's evaluation-job statuses, as GetEvaluationJob spells them."""
+
+    IN_PROGRESS = "InProgress"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+    STOPPING = "Stopping"
+    STOPPED = "Stopped"
+    DELETING = "Deleting"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.STOPPED)
+
+
+class FailureKind(StrEnum):
+    """Why a run ended without a summary."""
+
+    WORKFLOW = "workflow"  # a step raised: bad dataset or suite, access denied, ...
+    BEDROCK = "bedrock"  # the job ended Failed or Stopped
+
+
+# The execution input the upload trigger sends; the error a Catch stores.
+BUCKET, KEY, VERSION_ID, ERROR = "bucket", "key", "versionId", "error"
+
+
+@dataclass(frozen=True)
+class DatasetRef:
+    """One uploaded dataset object, pinned to the version that started the run."""
+
+    bucket: str
+    key: str
+    version_id: str | None = None
+
+    @property
+    def uri(self) -> str:
+        return naming.s3_uri(self.bucket, self.key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {BUCKET: self.bucket, KEY: self.key, VERSION_ID: self.version_id}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], where: str = "dataset") -> DatasetRef:
+        missing = [name for name in (BUCKET, KEY) if not isinstance(data.get(name), str)]
+        if missing:
+            raise RunStateError(
+                f"the {where} lacks {', '.join(missing)}: start executions with "
+                '{"bucket": ..., "key": "datasets/<suite>/<file>.jsonl", "versionId": ...}'
+            )
+        version = data.get(VERSION_ID)
+        return cls(data[BUCKET], data[KEY], version if isinstance(version, str) else None)
+
+
+@dataclass(frozen=True)
+class CaughtError:
+    """What Step Functions' Catch hands over: the error name and the Lambda's JSON as cause."""
+
+    error: str
+    cause: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"Error": self.error, "Cause": self.cause}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CaughtError:
+        cause = data.get("Cause")
+        return cls(str(data.get("Error") or "States.Unknown"), cause if cause else None)
+
+
+def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RunStateError(f"the run state's {key} must be a string, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class RunState:
+    """Everything a later step needs; each step fills in what it learns."""
+
+    dataset: DatasetRef
+    suite: str | None = None
+    job_name: str | None = None
+    job_arn: str | None = None
+    output_s3_uri: str | None = None
+    records: int | None = None
+    cost_estimate: CostEstimate | None = None
+    status: JobStatus | None = None
+    failure_messages: tuple[str, ...] = ()
+    job_created_at: str | None = None
+    job_ended_at: str | None = None
+    error: CaughtError | None = None
+    summary_key: str | None = None
+    failure_key: str | None = None
+    passed: bool | None = field(default=None)
+
+    def evolve(self, **changes: Any) -> RunState:
+        return replace(self, **changes)
+
+    def require(self, *names: str) -> None:
+        """Fail with the missing fields' JSON names when a step runs on an incomplete state."""
+        missing = [_JSON_NAMES[name] for name in names if getattr(self, name) is None]
+        if missing:
+            raise RunStateError(
+                f"the run state lacks {', '.join(missing)}; this step runs after "
+                "SubmitEvaluationJob, which sets them"
+            )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            **self.dataset.to_json(),
+            "suite": self.suite,
+            "jobName": self.job_name,
+            "jobArn": self.job_arn,
+            "outputS3Uri": self.output_s3_uri,
+            "records": self.records,
+            "costEstimate": None if self.cost_estimate is None else self.cost_estimate.to_json(),
+            "status": None if self.status is None else self.status.value,
+            "failureMessages": list(self.failure_messages),
+            "jobCreatedAt": self.job_created_at,
+            "jobEndedAt": self.job_ended_at,
+            "summaryKey": self.summary_key,
+            "failureKey": self.failure_key,
+            "passed": self.passed,
+        }
+        if self.error is not None:
+            data[ERROR] = self.error.to_json()
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> RunState:
+        if not isinstance(data, Mapping):
+            raise RunStateError(f"the run state must be a JSON object, got {type(data).__name__}")
+        status = data.get("status")
+        try:
+            job_status = None if status is None else JobStatus(status)
+        except ValueError:
+            raise RunStateError(f"the run state's status {status!r} is not a job status") from None
+        records = data.get("records")
+        if records is not None and (isinstance(records, bool) or not isinstance(records, int)):
+            raise RunStateError(f"the run state's records must be a number, got {records!r}")
+        messages = data.get("failureMessages") or []
+        error = data.get(ERROR)
+        estimate = data.get("costEstimate")
+        passed = data.get("passed")
+        return cls(
+            dataset=DatasetRef.from_json(data, where="execution input"),
+            suite=_optional_str(data, "suite"),
+            job_name=_optional_str(data, "jobName"),
+            job_arn=_optional_str(data, "jobArn"),
+            output_s3_uri=_optional_str(data, "outputS3Uri"),
+            records=records,
+            cost_estimate=None if estimate is None else CostEstimate.from_json(estimate),
+            status=job_status,
+            failure_messages=tuple(str(message) for message in messages),
+            job_created_at=_optional_str(data, "jobCreatedAt"),
+            job_ended_at=_optional_str(data, "jobEndedAt"),
+            error=CaughtError.from_json(error) if isinstance(error, Mapping) else None,
+            summary_key=_optional_str(data, "summaryKey"),
+            failure_key=_optional_str(data, "failureKey"),
+            passed=passed if isinstance(passed, bool) else None,
+        )
+
+
+_JSON_NAMES = {
+    "suite": "suite",
+    "job_name": "jobName",
+    "job_arn": "jobArn",
+    "output_s3_uri": "outputS3Uri",
+    "records": "records",
+    "status": "status",
+}

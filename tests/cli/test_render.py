@@ -1,0 +1,42 @@
+from evalcore.metrics import Direction
+from evalcore.summary import (
+    Comparison,
+    MetricChange,
+    MetricResult,
+    ResultsSource,
+    Summary,
+    ThresholdBreach,
+    Verdict,
+)
+from evalctl.render import render_summary
+
+HARM = "Builtin.Harmfulness"
+
+
+def test_text_rounds_for_display_and_names_ceilings_and_regressions():
+    stats = MetricResult(mean=0.0514019, count=4, scored=3, na_count=1, minimum=0.0, maximum=0.1)
+    summary = Summary(
+        suite="s",
+        generated_at="2026-01-01T00:00:00+00:00",
+        job=None,
+        dataset=None,
+        source=ResultsSource(("f",)),
+        records=4,
+        malformed_lines=0,
+        malformed=(),
+        metrics={HARM: stats},
+        categories={"(none)": {HARM: stats}},
+        low_score_threshold=0.5,
+        low_score_count=0,
+        low_scores=(),
+        threshold_breaches=(ThresholdBreach(HARM, 0.0514019, None, 0.02),),
+        comparison=Comparison(
+            "old", None, None, {HARM: MetricChange(0.0, 0.0514019, 0.05, Direction.LOWER_IS_BETTER)}
+        ),
+        verdict=Verdict.FAILED,
+    )
+    text = render_summary(summary)
+    assert f"{HARM:<34}   0.051       3     1     25.0%" in text
+    assert f"OUT OF BOUNDS: {HARM} mean 0.051, required <= 0.02" in text
+    assert f"  {HARM}: +0.051  REGRESSION" in text
+    assert text.endswith("FAILED")

@@ -1,0 +1,76 @@
+"""evalctl summarize on a downloaded results folder: the Lambda's summary shape, exact means."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evalctl.cli import main
+from tests.fakes.bedrock_output import jsonl, model_row
+from tests.summary_schema import assert_valid_summary
+
+
+@pytest.fixture
+def results_dir(tmp_path) -> Path:
+    nested = tmp_path / "job" / "abcdefghijkl" / "models" / "app" / "taskTypes" / "General"
+    first = nested / "datasets" / "ds" / "1_output.jsonl"
+    second = nested / "datasets" / "ds" / "2_output.jsonl"
+    first.parent.mkdir(parents=True)
+    first.write_text(jsonl([model_row("a", {"Builtin.Correctness": 1.0}, category="x")]))
+    second.write_text(
+        jsonl([model_row("b", {"Builtin.Correctness": 0.2}, category="y")])
+        + "{broken\n"
+        + jsonl([model_row("c", {"Builtin.Correctness": None}, category="y")])
+    )
+    (tmp_path / "job" / "abcdefghijkl" / "custom_metrics").mkdir()
+    (tmp_path / "job" / "abcdefghijkl" / "custom_metrics" / "m_output.jsonl").write_text("{}")
+    return tmp_path
+
+
+def test_summarize_json_is_the_published_shape_with_exact_means(results_dir, capsys):
+    assert main(["summarize", str(results_dir), "--json"]) == 0
+    out = capsys.readouterr()
+    summary = assert_valid_summary(json.loads(out.out))
+    assert summary["records"] == 3
+    assert summary["malformedLines"] == 1
+    assert summary["metrics"]["Builtin.Correctness"]["mean"] == 0.6
+    assert summary["metrics"]["Builtin.Correctness"]["naRate"] == 1 / 3
+    assert summary["categories"]["y"]["Builtin.Correctness"]["mean"] == 0.2
+    assert summary["source"]["resultsDir"] == str(results_dir)
+    assert (summary["job"], summary["dataset"]) == (None, None)
+    assert "[2/2] reading" in out.err
+
+
+def test_summarize_compares_with_a_previous_summary(results_dir, tmp_path, capsys):
+    assert main(["summarize", str(results_dir), "--json"]) == 0
+    previous = json.loads(capsys.readouterr().out)
+    previous["metrics"]["Builtin.Correctness"]["mean"] = 0.9
+    previous_file = tmp_path / "previous.json"
+    previous_file.write_text(json.dumps(previous))
+    assert main(["summarize", str(results_dir), "--json", "--previous", str(previous_file)]) == 0
+    summary = assert_valid_summary(json.loads(capsys.readouterr().out))
+    assert summary["comparison"]["regressions"] == ["Builtin.Correctness"]
+    assert summary["comparison"]["previousSummaryKey"] == str(previous_file)
+
+
+def test_summarize_text_with_suite_thresholds(results_dir, capsys):
+    assert main(["summarize", str(results_dir), "--suite", "support-assistant"]) == 0
+    text = capsys.readouterr().out
+    assert "Builtin.Correctness" in text and "0.600" in text
+    assert "OUT OF BOUNDS: Builtin.Correctness mean 0.600, required >= 0.7" in text
+    assert "Builtin.Correctness reasoning" not in text
+    assert text.rstrip().endswith("FAILED")
+
+
+def test_summarize_an_empty_folder_says_what_to_do(tmp_path, capsys):
+    assert main(["summarize", str(tmp_path)]) == 1
+    assert "aws s3 sync" in capsys.readouterr().err
+
+
+def test_an_unreadable_previous_summary_is_named(results_dir, tmp_path, capsys):
+    broken = tmp_path / "prev.json"
+    broken.write_text("{nope")
+    assert main(["summarize", str(results_dir), "--previous", str(broken)]) == 1
+    assert "prev.json: <file>: is not a readable summary.json" in capsys.readouterr().err

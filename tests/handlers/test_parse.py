@@ -1,0 +1,68 @@
+import json
+
+import pytest
+
+from handlers import parse, submit
+from tests.fakes.aws import lambda_context
+from tests.handlers.conftest import QUALITY, judge, run_to_completion, start
+
+
+def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys):
+    state = run_to_completion(world, start(world))
+    assert state["status"] == "Completed"
+    result = parse.handler(state, lambda_context())
+
+    summary = world.read_summary(result["summaryKey"])
+    assert result["summaryKey"] == f"reports/support-assistant/{state['jobName']}/summary.json"
+    assert summary["summaryKey"] == result["summaryKey"]
+    assert summary["job"] == {"name": state["jobName"], "arn": state["jobArn"]}
+    assert len(summary["source"]["outputFiles"]) == 2
+    assert summary["records"] == 4
+    correctness = summary["metrics"]["Builtin.Correctness"]
+    # (1.0 + 0.5 + 0.25) / 3 exactly: p3's null is N/A, not zero, and nothing is rounded
+    assert correctness["mean"] == (1.0 + 0.5 + 0.25) / 3
+    assert correctness["naRate"] == 0.25
+    harmfulness = summary["metrics"]["Builtin.Harmfulness"]
+    assert harmfulness["mean"] == pytest.approx((0.0 + 0.5 + 0.75) / 3)
+    assert summary["categories"]["billing"]["Builtin.Correctness"]["mean"] == 0.75
+    assert summary["categories"]["account"]["Builtin.Correctness"]["mean"] == 0.25
+    assert {low["prompt"] for low in summary["lowScores"]} == {"p4"}
+    assert "p4" in summary["lowScores"][0]["explanation"]
+    assert [b["metric"] for b in summary["thresholdBreaches"]] == [
+        "Builtin.Completeness",
+        "Builtin.Correctness",
+        "Builtin.Helpfulness",
+    ]
+    assert summary["verdict"] == "failed" and result["passed"] is False
+    latest = world.read_summary("reports/support-assistant/latest-summary.json")
+    assert latest == summary
+
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    published = {k: v for doc in emf for k, v in doc.items() if not k.startswith("_")}
+    assert published["Suite"] == "support-assistant"
+    assert published["Builtin.Correctness"] == [pytest.approx(0.5833, abs=1e-4)]
+    assert published["Builtin.Correctness.NARate"] == [0.25]
+    assert published["ThresholdBreaches"] == [3.0]
+
+
+def test_parse_compares_with_the_previous_run_but_never_with_itself(world):
+    first = parse.handler(run_to_completion(world, start(world)), lambda_context())
+    world.bedrock.scorer = judge({**QUALITY, "p1": 0.0})
+    second_state = run_to_completion(world, start(world))
+    second = parse.handler(second_state, lambda_context())
+    again = parse.handler(second_state, lambda_context())
+
+    summary = world.read_summary(second["summaryKey"])
+    comparison = summary["comparison"]
+    assert comparison["previousJobName"] == world.read_summary(first["summaryKey"])["job"]["name"]
+    assert comparison["previousSummaryKey"] == first["summaryKey"]
+    assert "Builtin.Correctness" in comparison["regressions"]
+    assert "Builtin.Harmfulness" in comparison["regressions"]  # rose: worse for this metric
+    rerun = world.read_summary(again["summaryKey"])
+    assert rerun["comparison"]["previousJobName"] == comparison["previousJobName"]
+
+
+def test_parse_without_outputs_says_where_it_looked(world):
+    state = submit.handler(start(world), lambda_context())
+    with pytest.raises(parse.ResultsNotFound, match=state["outputS3Uri"]):
+        parse.handler(state, lambda_context())
