@@ -87,7 +87,7 @@ class EvaluationPipelineStack(cdk.Stack):
             functions=self.functions,
             state_machine=self.state_machine,
             workflow_log_group=workflow.log_group,
-            trigger_rule=trigger.rule,
+            trigger=trigger,
             settings=ObservabilitySettings.from_context(self),
         )
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import aws_cdk as cdk
-from aws_cdk import aws_events as events
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from evalcore.suite import Suite
+from infra.functions import PipelineFunctions
 from infra.observability.alarm_topic import AlarmTopic
 from infra.observability.alarms import BedrockModelAlarms, SuiteAlarms
 from infra.observability.dashboards import EvaluationDashboards
@@ -19,6 +18,7 @@ from infra.observability.pipeline_health import PipelineHealth
 from infra.observability.queries import LogQueries
 from infra.observability.run_notifications import RunNotifications
 from infra.observability.settings import ObservabilitySettings
+from infra.trigger import DatasetUploadTrigger
 
 
 def _construct_id(text: str) -> str:
@@ -39,22 +39,30 @@ class PipelineObservability(Construct):
         construct_id: str,
         *,
         suites: Sequence[Suite],
-        functions: Mapping[str, lambda_.Function],
+        functions: PipelineFunctions,
         state_machine: sfn.IStateMachine,
         workflow_log_group: logs.ILogGroup,
-        trigger_rule: events.IRule,
+        trigger: DatasetUploadTrigger,
         settings: ObservabilitySettings,
     ) -> None:
         super().__init__(scope, construct_id)
+        named_functions = {
+            "submit": functions.submit,
+            "poll": functions.poll,
+            "parse": functions.parse,
+            "record_failure": functions.record_failure,
+        }
         prefix = cdk.Stack.of(self).stack_name
-        self.topic = AlarmTopic(self, "AlarmTopic", email=settings.alarm_email).topic
+        alarm_topic = AlarmTopic(self, "AlarmTopic", email=settings.alarm_email)
+        self.topic = alarm_topic.topic
         self.notifications = RunNotifications(
             self,
             "RunNotifications",
-            topic=self.topic,
-            publishers=[functions["parse"], functions["record_failure"]],
-            record_failure=functions["record_failure"],
+            topic=alarm_topic,
+            publishers=[functions.parse, functions.record_failure],
+            record_failure=functions.record_failure,
             state_machine=state_machine,
+            dead_letter_queue=trigger.dead_letter_queue,
         )
 
         self.suite_alarms = [
@@ -83,8 +91,8 @@ class PipelineObservability(Construct):
             self,
             "PipelineHealth",
             state_machine=state_machine,
-            functions=functions,
-            rule=trigger_rule,
+            functions=named_functions,
+            rule=trigger.rule,
             topic=self.topic,
             name_prefix=prefix,
         )
@@ -95,7 +103,7 @@ class PipelineObservability(Construct):
             self,
             "Queries",
             pipeline_log_groups=[
-                *(function.log_group for function in functions.values()),
+                *(function.log_group for function in named_functions.values()),
                 workflow_log_group,
             ],
             bedrock_log_group_name=settings.bedrock_invocation_log_group,

@@ -11,8 +11,8 @@ from enum import StrEnum
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cw
 
+from evalcore.defaults import METRICS_NAMESPACE
 from evalcore.run_metrics import Dimension, PipelineMetric, RunMetric, ScoreMetric
-from infra.functions import METRICS_NAMESPACE
 
 BEDROCK_NAMESPACE = "AWS/Bedrock"
 BEDROCK_MODEL_DIMENSION = "ModelId"

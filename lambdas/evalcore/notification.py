@@ -35,6 +35,11 @@ HEADLINES = {
     RunOutcome.ERROR: "FAILED in the pipeline",
 }
 
+MESSAGE_TITLES = {
+    RunOutcome.JOB_FAILED: "Bedrock failure messages",
+    RunOutcome.REJECTED: "Problems",
+}
+
 
 @dataclass(frozen=True)
 class RunNotification:
@@ -143,9 +148,11 @@ def failure_message(
         "",
     ]
     if record.messages:
-        title = "Bedrock failure messages" if outcome is RunOutcome.JOB_FAILED else "Problems"
-        lines.append(f"{title}:")
-        lines += [f"  - {truncate(m, 500)}" for m in record.messages[:MESSAGES_SHOWN]]
+        lines.append(f"{MESSAGE_TITLES.get(outcome, 'Details')}:")
+        lines += [
+            f"  - {truncate(m.strip().removeprefix('- '), 500)}"
+            for m in record.messages[:MESSAGES_SHOWN]
+        ]
         if len(record.messages) > MESSAGES_SHOWN:
             lines.append(f"  ... and {len(record.messages) - MESSAGES_SHOWN} more in failure.json")
     else:

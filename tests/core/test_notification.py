@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from evalcore.failure import build_failure_record
@@ -117,7 +118,12 @@ def test_a_failed_job_carries_bedrocks_failure_messages():
 
 
 def test_a_rejected_upload_lists_the_validation_problems():
-    cause = '{"errorType": "DatasetError", "errorMessage": "2 problem(s) found:\\n  - a.jsonl:3: prompt: is missing\\n  - a.jsonl:9: referenceResponse: is empty"}'
+    problems = [
+        "2 problem(s) found:",
+        "  - a.jsonl:3: prompt: is missing",
+        "  - a.jsonl:9: referenceResponse: is empty",
+    ]
+    cause = json.dumps({"errorType": "DatasetError", "errorMessage": "\n".join(problems)})
     state = replace(STATE, job_name=None, job_arn=None, error=CaughtError("DatasetError", cause))
     note = failure_message(build_failure_record(state), RunOutcome.REJECTED, "k", "b")
     assert "Problems:" in note.message
@@ -130,6 +136,6 @@ def test_a_timed_out_run_warns_the_job_may_still_run_and_subjects_stay_short():
     record = replace(build_failure_record(state), suite="s" * 200)
     note = failure_message(record, RunOutcome.TIMED_OUT, "k", "b")
     assert "may still be running" in note.message
-    assert "Reason: Execution timed out" in note.message
+    assert "Details:\n  - Execution timed out" in note.message
     assert len(note.subject) <= SUBJECT_LIMIT
     assert note.subject.isascii()

@@ -88,7 +88,7 @@ STATE = RunState(
     job_name="support-golden-abc",
     job_arn="arn:job",
     records=4,
-    cost_estimate=CostEstimate(judge_usd=0.25, inference_usd=0.0),
+    cost_estimate=CostEstimate(judge_usd=0.25, inference_usd=0.0, notes=()),
     status=JobStatus.COMPLETED,
     job_created_at="2026-01-02T01:00:00+00:00",
     job_ended_at="2026-01-02T01:30:30Z",
