@@ -8,9 +8,7 @@ default `service` dimension so their dimensions are exactly the ones the stack's
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
-import boto3
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from evalcore.defaults import METRICS_NAMESPACE
@@ -24,12 +22,7 @@ from evalcore.run_metrics import (
     RunOutcome,
     grouped,
 )
-from handlers.runtime import logger, setting
-
-
-@cache
-def sns_client():
-    return boto3.client("sns")
+from handlers.runtime import logger, setting, sns_client
 
 
 def publish_metrics(points: Iterable[Datapoint]) -> None:

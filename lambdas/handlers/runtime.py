@@ -12,12 +12,11 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Tracer
 from botocore.exceptions import ClientError
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
 
 THROTTLING_CODES = frozenset(
     {"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"}
@@ -40,6 +39,11 @@ def s3_client():
 @cache
 def bedrock_client():
     return boto3.client("bedrock")
+
+
+@cache
+def sns_client():
+    return boto3.client("sns")
 
 
 def setting(name: str) -> str:
