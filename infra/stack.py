@@ -105,6 +105,12 @@ class EvaluationPipelineStack(cdk.Stack):
         )
         cdk.CfnOutput(
             self,
+            "AlarmTopicArn",
+            value=self.observability.topic.topic_arn,
+            description="Every alarm and every run's end-of-run message; subscribe to it",
+        )
+        cdk.CfnOutput(
+            self,
             "EvaluationServiceRoleArn",
             value=self.service_role.role_arn,
             description="The role Amazon Bedrock assumes to run evaluation jobs",

@@ -489,3 +489,7 @@ def test_timed_out_and_aborted_executions_reach_record_failure(synthesized):
     queue = synthesized.logical_id(stack.node.find_child("DatasetUploadTrigger").dead_letter_queue)
     assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
     assert target["RetryPolicy"]["MaximumRetryAttempts"] == 8
+
+
+def test_the_topic_is_a_stack_output(synthesized):
+    assert synthesized.json["Outputs"]["AlarmTopicArn"]["Value"] == topic_ref(synthesized)
