@@ -121,6 +121,17 @@ def published_categories(suite: Suite, seen: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(present))[: suite.max_category_dimensions]
 
 
+def metric_streams(suite: Suite) -> int:
+    """The most custom-metric streams a suite creates: 4 per metric, 1 per metric and
+    published category, 7 per suite. Each stream is billed as a custom metric."""
+    categories = len(suite.category_dimensions) or suite.max_category_dimensions
+    return len(suite.metrics) * (len(ScoreMetric) + categories) + len(RunMetric)
+
+
+# The pipeline's own counts: one stream each, whatever the suites.
+PIPELINE_STREAMS = len(PipelineMetric)
+
+
 def job_duration_seconds(state: RunState) -> float | None:
     """From the job's creation to its end, as GetEvaluationJob reported them."""
     if not state.job_created_at or not state.job_ended_at:

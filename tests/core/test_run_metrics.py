@@ -8,6 +8,7 @@ from dataclasses import replace
 from evalcore.cost import CostEstimate
 from evalcore.metrics import Direction
 from evalcore.run_metrics import (
+    PIPELINE_STREAMS,
     Datapoint,
     RunOutcome,
     Unit,
@@ -15,6 +16,7 @@ from evalcore.run_metrics import (
     failure_outcome,
     grouped,
     job_duration_seconds,
+    metric_streams,
     published_categories,
     succeeded_run_datapoints,
 )
@@ -185,3 +187,18 @@ def test_grouping_puts_each_dimension_set_in_one_record():
         assert all(p.dimensions == dims for p in group)
         assert len({p.name for p in group}) == len(group)
     json.dumps([[str(k) for k in dims] for dims in groups])  # plain strings
+
+
+def test_metric_streams_is_the_most_a_suite_publishes():
+    suite = parse_suite({**SUITE_JSON, "maxCategoryDimensions": 3})
+    many = {f"c{i}": {m: result(0.5) for m in suite.metrics} for i in range(6)}
+    changes = {m: MetricChange(0.5, 0.6, 0.05, Direction.HIGHER_IS_BETTER) for m in suite.metrics}
+    summary = make_summary(
+        metrics={m: result(0.6) for m in suite.metrics},
+        categories=many,
+        comparison=replace(make_summary().comparison, metrics=changes),
+    )
+    points = succeeded_run_datapoints(suite, summary, STATE)
+    per_suite = [p for p in points if p.dimensions]
+    assert len(per_suite) == metric_streams(suite) == 2 * (4 + 3) + 7
+    assert len(points) - len(per_suite) == 1 <= PIPELINE_STREAMS == 5
