@@ -9,7 +9,9 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites
+from infra.bedrock_permissions import JobKind, needs_bucket_cors
 from infra.functions import PipelineFunctions
+from infra.nag import acknowledge_scanner
 from infra.service_role import EvaluationServiceRole
 from infra.storage import PipelineBucket
 from infra.trigger import DatasetUploadTrigger
@@ -18,6 +20,10 @@ from infra.workflow import EvaluationWorkflow
 DEFAULT_POLL_INTERVAL = cdk.Duration.seconds(60)
 DEFAULT_EXECUTION_TIMEOUT = cdk.Duration.hours(24)
 DEFAULT_RESULTS_RETENTION = cdk.Duration.days(365)
+# Every shipped suite is a model evaluation scored by a judge model. A change that adds
+# programmatic, knowledge-base or human suites adds their kinds here: the service role's grants
+# and the bucket's CORS rule (human jobs only) follow from this set.
+SUITE_JOB_KINDS: frozenset[JobKind] = frozenset({JobKind.JUDGE})
 
 
 def suite_model_identifiers(suites_dir: Path) -> frozenset[str]:
@@ -52,11 +58,21 @@ class EvaluationPipelineStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         model_ids = suite_model_identifiers(suites_dir)
 
-        storage = PipelineBucket(self, "Storage", results_retention=results_retention)
+        storage = PipelineBucket(
+            self,
+            "Storage",
+            results_retention=results_retention,
+            # False today: only human suites need CORS, and none ships yet.
+            cors_for_human_jobs=needs_bucket_cors(SUITE_JOB_KINDS),
+        )
         self.bucket = storage.bucket
 
         self.service_role = EvaluationServiceRole(
-            self, "EvaluationServiceRole", bucket=self.bucket, model_ids=model_ids
+            self,
+            "EvaluationServiceRole",
+            bucket=self.bucket,
+            model_ids=model_ids,
+            job_kinds=SUITE_JOB_KINDS,
         ).role
 
         pipeline_functions = PipelineFunctions(
@@ -76,6 +92,21 @@ class EvaluationPipelineStack(cdk.Stack):
             execution_timeout=execution_timeout,
         )
         self.state_machine = workflow.state_machine
+        # Scanner findings on the workflow's resources; they belong beside the code in
+        # infra/workflow.py, which another change owns at the moment, so they wait here.
+        acknowledge_scanner(
+            self.state_machine,
+            cfn_lint_id="W3005",
+            reason="CDK makes the state machine depend on its role and the role's DefaultPolicy "
+            "so it never starts before its grants exist; the role entry repeats the GetAtt.",
+        )
+        acknowledge_scanner(
+            workflow.log_group,
+            checkov_id="CKV_AWS_158",
+            reason="CloudWatch Logs encrypts every log group at rest; the execution history "
+            "holds dataset keys, job names and ARNs and summary figures, which a "
+            "customer-managed key ($1/month plus a key policy) would not protect further.",
+        )
 
         DatasetUploadTrigger(
             self, "DatasetUploadTrigger", bucket=self.bucket, state_machine=self.state_machine
