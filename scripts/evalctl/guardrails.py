@@ -105,7 +105,7 @@ def parse_cases(lines: list[str], source: str) -> list[GuardrailCase]:
             continue
         cases.append(
             GuardrailCase(
-                str(record.get("id") or f"line {number}"), prompt, Outcome(expect), number
+                str(record.get("id") or f"line {number}"), str(prompt), Outcome(str(expect)), number
             )
         )
     if not cases and not problems:
@@ -132,16 +132,16 @@ def check_cases(
     with progress_bar() as progress:
         task = progress.add_task("applying guardrail", total=len(cases))
         for case in cases:
-            response = call_with_backoff(
-                lambda case=case: client.apply_guardrail(
+
+            def apply(case: GuardrailCase = case) -> dict:
+                return client.apply_guardrail(
                     guardrailIdentifier=guardrail_id,
                     guardrailVersion=version,
                     source="INPUT",
                     content=[{"text": {"text": case.prompt}}],
-                ),
-                Backoff(),
-                sleep,
-            )
+                )
+
+            response = call_with_backoff(apply, Backoff(), sleep)
             results.append(CaseResult(case, *outcome_of(response)))
             progress.advance(task)
     return results

@@ -114,11 +114,11 @@ class ConverseSession:
         self.messages.append({"role": "user", "content": [{"text": text}]})
         for tool_round in range(settings.max_tool_rounds + 1):
             request = self._request()
-            response = call_with_backoff(
-                lambda request=request: client.converse(**request),
-                self.runner.backoff,
-                self.runner.sleep,
-            )
+
+            def converse(request: dict = request) -> dict:
+                return client.converse(**request)
+
+            response = call_with_backoff(converse, self.runner.backoff, self.runner.sleep)
             message = response["output"]["message"]
             self.messages.append(message)
             uses = [block["toolUse"] for block in message["content"] if "toolUse" in block]

@@ -175,7 +175,7 @@ def parse_scenario(record: Any, source: str, line: int, problems: list[Problem])
         return None
     return Scenario(
         id=scenario_id(record),
-        turns=tuple(turns),
+        turns=tuple(turns or ()),
         context=context,
         category=category,
         reference_response=reference,
