@@ -60,7 +60,7 @@ def iter_job_summaries(bedrock: Any, status: str | None, limit: int) -> Iterator
         kwargs["statusEquals"] = status
     seen = 0
     for page in bedrock.get_paginator("list_evaluation_jobs").paginate(**kwargs):
-        for summary in page["jobSummaries"]:
+        for summary in page.get("jobSummaries", []):  # absent when empty
             if seen == limit:
                 return
             seen += 1
@@ -90,7 +90,7 @@ def resolve_job_arn(bedrock: Any, job: str) -> str:
     if job.startswith("arn:"):
         return job
     for page in bedrock.get_paginator("list_evaluation_jobs").paginate(nameContains=job):
-        for summary in page["jobSummaries"]:
+        for summary in page.get("jobSummaries", []):  # absent when empty
             if summary["jobName"] == job:
                 return summary["jobArn"]
     raise InputError(
