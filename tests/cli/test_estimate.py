@@ -134,3 +134,20 @@ def test_unknown_collection_model_price_cannot_pass_a_budget(capsys, scenario_fi
 
 def test_nothing_to_estimate_is_a_usage_error(capsys):
     assert main(["estimate", "--suite", "support-assistant"]) == 2
+
+
+def test_the_shipped_example_scenarios_estimate(capsys):
+    scenarios = REPO / "examples" / "scenarios" / "support-assistant.jsonl"
+    code, estimate = _estimate(
+        capsys,
+        "--suite",
+        "support-assistant",
+        "--collect-scenarios",
+        str(scenarios),
+        "--collect-model",
+        "us.amazon.nova-lite-v1:0",
+    )
+    assert code == 0
+    assert estimate["records"] == 3
+    assert estimate["judging"]["judgeUsd"] == pytest.approx(3 * 5 * JUDGE_CALL_USD)
+    assert estimate["collection"]["totalUsd"] is not None

@@ -121,3 +121,11 @@ def test_bad_cases_name_the_line_and_the_fix(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f'{path}:2: expect: is \'deny\' (fix: use "blocked" or "allowed")' in err
     assert f"{path}:3: <json>: is not valid JSON" in err
+
+
+def test_the_shipped_example_cases_parse():
+    from evalctl.guardrails import Outcome, parse_cases
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "guardrails" / "cases.jsonl"
+    cases = parse_cases(path.read_text().splitlines(), str(path))
+    assert [c.expect for c in cases] == [Outcome.ALLOWED, Outcome.BLOCKED, Outcome.BLOCKED]
