@@ -12,6 +12,7 @@ from botocore.stub import Stubber
 
 from evalctl import aws, retry
 from evalctl.cli import main
+from evalctl.guardrails import Outcome, parse_cases
 
 GUARDRAIL = "gr1234abcd"
 USAGE = {
@@ -124,8 +125,6 @@ def test_bad_cases_name_the_line_and_the_fix(tmp_path, capsys):
 
 
 def test_the_shipped_example_cases_parse():
-    from evalctl.guardrails import Outcome, parse_cases
-
     path = Path(__file__).resolve().parents[2] / "examples" / "guardrails" / "cases.jsonl"
     cases = parse_cases(path.read_text().splitlines(), str(path))
     assert [c.expect for c in cases] == [Outcome.ALLOWED, Outcome.BLOCKED, Outcome.BLOCKED]
