@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from evalcore.errors import InputError
-from evalctl import plan, summarize
+from evalctl import collect, estimate, guardrails, jobs, plan, summarize
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     plan.register(commands)
     summarize.register(commands)
+    collect.register(commands)
+    estimate.register(commands)
+    guardrails.register(commands)
+    jobs.register(commands)
     return parser
 
 
