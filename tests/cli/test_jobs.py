@@ -9,7 +9,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from evalcore.job_request import DatasetLocation, build_create_job_request
+from evalcore.job_request import build_create_job_request
+from evalcore.run_state import DatasetRef
 from evalcore.suite import load_suite
 from evalctl import aws
 from evalctl.cli import main
@@ -38,7 +39,7 @@ GET_FIELDS = (
 def _job(suite: str, key: str, role: str, status: str, number: int) -> dict:
     """A GetEvaluationJob answer for a job started the way the submit Lambda starts one."""
     request = build_create_job_request(
-        load_suite(suite), DatasetLocation(BUCKET, key, f"v{number}"), role_arn=role
+        load_suite(suite), DatasetRef(BUCKET, key, f"v{number}"), role_arn=role
     )
     job = {k: v for k, v in request.items() if k in GET_FIELDS}
     return job | {
