@@ -21,7 +21,7 @@ MAX_MALFORMED_KEPT = 50
 _TEXT_LIMIT = 500
 
 
-@dataclass
+@dataclass(slots=True)
 class MetricStats:
     count: int = 0
     na_count: int = 0
@@ -31,15 +31,18 @@ class MetricStats:
     labels: Counter = field(default_factory=Counter)
 
     def add(self, result: float | str | None) -> None:
+        """Runs twice per judged score (metric and category): kept to plain comparisons."""
         self.count += 1
         if result is None:
             self.na_count += 1
-        elif isinstance(result, str):
-            self.labels[result] += 1
+        elif result.__class__ is str:
+            self.labels[result] += 1  # type: ignore[index]
         else:
-            self.total += result
-            self.minimum = result if self.minimum is None else min(self.minimum, result)
-            self.maximum = result if self.maximum is None else max(self.maximum, result)
+            self.total += result  # type: ignore[operator]
+            if self.minimum is None or result < self.minimum:  # type: ignore[operator]
+                self.minimum = result  # type: ignore[assignment]
+            if self.maximum is None or result > self.maximum:  # type: ignore[operator]
+                self.maximum = result  # type: ignore[assignment]
 
     @property
     def scored(self) -> int:
@@ -117,12 +120,15 @@ class ScoreAggregator:
                 self.malformed.append(item)
             return
         self.records += 1
-        category = item.category or UNCATEGORIZED
+        metrics = self.metrics
+        category_metrics = self.categories[item.category or UNCATEGORIZED]
+        threshold = self.low_score_threshold
         for score in item.scores:
-            self.metrics[score.metric].add(score.result)
-            self.categories[category][score.metric].add(score.result)
-            if isinstance(score.result, float) and score.result < self.low_score_threshold:
-                self._keep_low(item, score.metric, score.result, score.explanation)
+            metric, result = score.metric, score.result
+            metrics[metric].add(result)
+            category_metrics[metric].add(result)
+            if result.__class__ is float and result < threshold:  # type: ignore[operator]
+                self._keep_low(item, metric, result, score.explanation)  # type: ignore[arg-type]
 
     def add_all(self, items: Iterable[ResultRecord | MalformedLine]) -> ScoreAggregator:
         for item in items:
@@ -131,6 +137,8 @@ class ScoreAggregator:
 
     def _keep_low(self, record: ResultRecord, metric: str, score: float, explanation: str) -> None:
         self.low_score_count += 1
+        if len(self._low) >= self.max_low_scores and -score <= self._low[0][0]:
+            return  # no better than the best kept: it would lose the comparison below anyway
         entry = LowScore(
             metric=metric,
             score=score,

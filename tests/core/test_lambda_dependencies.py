@@ -27,6 +27,7 @@ def test_layer_pins_match_the_project_and_the_tested_boto3():
     runtime = pins(project["project"]["dependencies"])
     assert layer["boto3"] == runtime["boto3"] == boto3.__version__
     assert layer["aws-lambda-powertools"] == runtime["aws-lambda-powertools"]
+    assert layer["orjson"] == runtime["orjson"]
 
 
 def test_the_pinned_botocore_knows_every_field_the_pipeline_sends():
