@@ -1,5 +1,6 @@
 """Entry point: one subcommand per step of the evaluation loop.
 
+Subcommand modules are imported only when they run (see evalctl.commands).
 Exit codes: 0 success, 1 the input is invalid or the run failed its gate, 2 usage error.
 """
 
@@ -9,8 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from evalcore.errors import InputError
-from evalctl import plan, summarize
+from evalctl.commands import register_plan, register_summarize
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,13 +18,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="evalctl", description="Plan, run and report Amazon Bedrock evaluation jobs."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    plan.register(commands)
-    summarize.register(commands)
+    register_plan(commands)
+    register_summarize(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from evalcore.errors import InputError  # after parsing: --help never pays for evalcore
+
     try:
         return args.run(args)
     except InputError as error:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from evalcore.cost import estimate_cost
 from evalcore.dataset import validate_dataset
@@ -16,6 +15,7 @@ from evalcore.errors import DatasetError, Problem
 from evalcore.job_request import DatasetLocation, build_create_job_request
 from evalcore.layout import DATASETS_PREFIX
 from evalcore.suite import load_suite
+from evalctl.commands import register_plan
 
 # Stand-ins for values only a deployed stack knows; valid by Bedrock's patterns so the
 # request is checked exactly as it will be, then shown as placeholders.
@@ -25,17 +25,8 @@ ROLE_PLACEHOLDER = "<EvaluationServiceRoleArn>"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "plan",
-        help="validate a dataset and print the CreateEvaluationJob request",
-        description=__doc__,
-    )
-    parser.add_argument("dataset", type=Path, help="local JSONL dataset")
-    parser.add_argument("--suite", required=True, help="suite name or path to a suite .json")
-    parser.add_argument("--bucket", help="the stack's BucketName output (else a placeholder)")
-    parser.add_argument("--role-arn", help="the stack's EvaluationServiceRoleArn output")
-    parser.add_argument("--version-id", help="S3 version id of the upload (names the job)")
-    parser.set_defaults(run=run)
+    """The arguments live in evalctl.commands so `evalctl --help` need not import this module."""
+    register_plan(commands)
 
 
 def run(args: argparse.Namespace) -> int:

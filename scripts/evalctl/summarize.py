@@ -16,20 +16,13 @@ from evalcore.errors import InputError, Problem
 from evalcore.report import build_summary
 from evalcore.results import is_job_output, iter_result_records
 from evalcore.suite import load_suite
+from evalctl.commands import register_summarize
 from evalctl.render import render_summary
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "summarize",
-        help="aggregate a downloaded results folder",
-        description=__doc__,
-    )
-    parser.add_argument("results_dir", type=Path, help="folder holding *_output.jsonl files")
-    parser.add_argument("--suite", help="suite name or file: adds floors and low-score threshold")
-    parser.add_argument("--previous", type=Path, help="an earlier summary.json to compare with")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.set_defaults(run=run)
+    """The arguments live in evalctl.commands so `evalctl --help` need not import this module."""
+    register_summarize(commands)
 
 
 def find_local_outputs(results_dir: Path) -> list[Path]:
