@@ -14,7 +14,7 @@ except SystemExit:
     pass
 heavy = ("evalcore", "evalctl.plan", "evalctl.summarize")
 loaded = sorted(m for m in sys.modules if m.startswith(heavy))
-print(",".join(loaded))
+print("LOADED:" + ",".join(loaded))
 """
 
 
@@ -22,7 +22,7 @@ def loaded_after(*argv: str) -> str:
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, check=True
     )
-    return result.stdout.strip()
+    return result.stdout.rsplit("LOADED:", 1)[1].strip()
 
 
 def test_help_and_argument_parsing_import_nothing_heavy():
