@@ -158,7 +158,7 @@ def ratio_line(name: str, value: float, base_name: str, base: float, unit: str =
 def best_of(functions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
     """Minimum wall time of each function after one warm-up, running them in turn `repeat` times."""
     best = dict.fromkeys(functions, float("inf"))
-    for function in functions.values():
+    for function in functions.values() if repeat > 1 else ():
         function()  # warm-up: file cache, .pyc files
     for _ in range(repeat):
         for name, function in functions.items():
