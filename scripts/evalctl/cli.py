@@ -10,12 +10,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from evalctl.commands import register_plan, register_summarize
+from evalctl.commands import HelpFormatter, register_plan, register_summarize
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="evalctl", description="Plan, run and report Amazon Bedrock evaluation jobs."
+        prog="evalctl",
+        description="Plan, run and report Amazon Bedrock evaluation jobs.",
+        formatter_class=HelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     register_plan(commands)

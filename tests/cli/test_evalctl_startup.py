@@ -41,3 +41,15 @@ def test_register_keeps_working_from_the_subcommand_modules():
     summarize.register(commands)
     args = parser.parse_args(["summarize", "out", "--json"])
     assert args.json and callable(args.run)
+
+
+def test_help_wraps_to_the_terminal_width(monkeypatch, capsys):
+    import pytest
+
+    from evalctl.cli import main
+
+    monkeypatch.setenv("COLUMNS", "50")
+    with pytest.raises(SystemExit):
+        main(["summarize", "--help"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and max(len(line) for line in lines) <= 50
