@@ -191,7 +191,7 @@ def pipeline(paths: list[Path]) -> int:
 
 def pandas_articles(paths: list[Path]) -> int:
     """What the background articles do: a DataFrame per file, then json_normalize the scores."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     frame = pd.concat([pd.read_json(path, lines=True) for path in paths], ignore_index=True)
     frame["category"] = frame["inputRecord"].str.get("category")

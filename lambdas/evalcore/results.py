@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -88,16 +88,10 @@ def _text(value: object) -> str:
     return ""
 
 
-def _explanation(details: object) -> str:
-    """The judges' reasoning, joined; one judge with one explanation is the common case."""
+def _explanation(details: Any) -> str:
+    """The judges' reasoning, joined (a non-list of details fails as a malformed line)."""
     if not details:
         return ""
-    if isinstance(details, list) and len(details) == 1:
-        only = details[0]
-        if isinstance(only, dict):
-            text = only.get("explanation", "")
-            if isinstance(text, str):
-                return text.strip()
     return " ".join(d.get("explanation", "") for d in details if isinstance(d, dict)).strip()
 
 
@@ -105,7 +99,7 @@ def _scores(raw_scores: object) -> tuple[Score, ...]:
     """Scores of one record, in the judge's order; this loop runs 25,000 times for a full job."""
     if not isinstance(raw_scores, list):
         raise ValueError("scores is not a list")
-    scores = []
+    scores: list[Score] = []
     append = scores.append
     for raw in raw_scores:
         if not isinstance(raw, dict):
