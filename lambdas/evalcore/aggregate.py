@@ -35,14 +35,14 @@ class MetricStats:
         self.count += 1
         if result is None:
             self.na_count += 1
-        elif result.__class__ is str:
-            self.labels[result] += 1  # type: ignore[index]
+        elif isinstance(result, str):
+            self.labels[result] += 1
         else:
-            self.total += result  # type: ignore[operator]
-            if self.minimum is None or result < self.minimum:  # type: ignore[operator]
-                self.minimum = result  # type: ignore[assignment]
-            if self.maximum is None or result > self.maximum:  # type: ignore[operator]
-                self.maximum = result  # type: ignore[assignment]
+            self.total += result
+            if self.minimum is None or result < self.minimum:
+                self.minimum = result
+            if self.maximum is None or result > self.maximum:
+                self.maximum = result
 
     @property
     def scored(self) -> int:
@@ -127,8 +127,8 @@ class ScoreAggregator:
             metric, result = score.metric, score.result
             metrics[metric].add(result)
             category_metrics[metric].add(result)
-            if result.__class__ is float and result < threshold:  # type: ignore[operator]
-                self._keep_low(item, metric, result, score.explanation)  # type: ignore[arg-type]
+            if type(result) is float and result < threshold:
+                self._keep_low(item, metric, result, score.explanation)
 
     def add_all(self, items: Iterable[ResultRecord | MalformedLine]) -> ScoreAggregator:
         for item in items:
