@@ -317,7 +317,7 @@ def section_polling() -> None:
         f"requests + {POLL_BILLED_SECONDS} s x 256 MB (assumed billed duration per poll)"
     )
     print(
-        "  job    | polls new/old | transitions new/old | cost new/old (USD)  | ratio | worst delay"
+        "  job     | polls new/old | transitions new/old | cost new/old (USD) | ratio | notice by"
     )
     for minutes in JOB_MINUTES:
         duration = minutes * 60
@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch)
         paths = write_results_folder(folder, records)
         section_parse(paths, repeat)
-        section_memory(10 if args.quick else LARGEST_JOB_RECORDS // 4)
+        section_memory(10 if args.quick else LARGEST_JOB_RECORDS)
         section_cold_start(repeat)
         section_cli(folder, paths, repeat)
     section_polling()
