@@ -6,6 +6,8 @@
 # into the machine and a fresh clone needs only python3 (>=3.11), node and npm.
 
 PYTHON ?= python3
+# uv installs the same pinned packages as pip, several times faster with a warm cache.
+UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
 CDK := node_modules/.bin/cdk
@@ -25,8 +27,8 @@ setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $@
 
 # Rebuilt when the pins above change: the marker's name carries them.

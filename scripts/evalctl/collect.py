@@ -20,6 +20,7 @@ from pathlib import Path
 from evalcore.errors import InputError, Problem
 from evalcore.suite import InferenceMode, load_suite
 from evalctl import aws
+from evalctl.commands import add_command_parser
 from evalctl.console import progress_bar
 from evalctl.retry import Backoff
 from evalctl.runners import (
@@ -38,12 +39,7 @@ IDS_SUFFIX = ".scenario-ids"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "collect",
-        help="run scenarios against the application and write the evaluation dataset",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command_parser(commands, "collect", __doc__)
     parser.add_argument("scenarios", type=Path, nargs="+", help="scenario files (JSON or JSONL)")
     parser.add_argument("--out", type=Path, required=True, help="dataset JSONL to append to")
     parser.add_argument("--runner", choices=RUNNERS, default="bedrock", help="default: bedrock")

@@ -25,6 +25,7 @@ from evalcore.cost import (
 from evalcore.dataset import DatasetStats, validate_dataset
 from evalcore.errors import DatasetError, Problem
 from evalcore.suite import Suite, load_suite
+from evalctl.commands import add_command_parser
 from evalctl.scenarios import Scenario, fold_prompt, load_scenarios
 
 # A stand-in for answers not collected yet, as long as the estimate assumes they will be.
@@ -32,11 +33,7 @@ ANSWER_CHARS = LIVE_OUTPUT_TOKENS_PER_PROMPT * CHARS_PER_TOKEN
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "estimate",
-        help="estimate the cost of collecting and judging; refuse above a budget",
-        description=__doc__,
-    )
+    parser = add_command_parser(commands, "estimate", __doc__)
     parser.add_argument("dataset", type=Path, nargs="?", help="dataset JSONL (if collected)")
     parser.add_argument("--suite", required=True, help="suite name or path to a suite .json")
     parser.add_argument("--collect-scenarios", type=Path, nargs="+", help="scenario files")

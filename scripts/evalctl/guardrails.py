@@ -19,6 +19,7 @@ from rich.table import Table
 
 from evalcore.errors import InputError, Problem
 from evalctl import aws
+from evalctl.commands import add_command_parser
 from evalctl.console import progress_bar, stderr
 from evalctl.retry import Backoff, call_with_backoff
 
@@ -50,11 +51,7 @@ class CaseResult:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "guardrails",
-        help="run prompts through a guardrail and compare with the expected outcome",
-        description=__doc__,
-    )
+    parser = add_command_parser(commands, "guardrails", __doc__)
     parser.add_argument("cases", type=Path, help="JSONL of {prompt, expect, id?}")
     parser.add_argument("--guardrail-id", required=True, help="guardrail id or ARN")
     parser.add_argument("--guardrail-version", required=True, help='e.g. "1" or "DRAFT"')

@@ -21,6 +21,7 @@ from rich.table import Table
 from evalcore.errors import InputError, Problem
 from evalcore.suite import load_all_suites
 from evalctl import aws
+from evalctl.commands import add_command_parser
 from evalctl.console import progress_bar, stderr
 from evalctl.stack import DEFAULT_STACK_NAME, stack_outputs
 
@@ -28,12 +29,7 @@ STOPPABLE = frozenset({"InProgress"})
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "jobs",
-        help="list, show and stop this stack's evaluation jobs",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = add_command_parser(commands, "jobs", __doc__)
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--stack-name", default=DEFAULT_STACK_NAME, help="default: %(default)s")
