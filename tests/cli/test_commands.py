@@ -46,7 +46,7 @@ def test_every_command_is_listed_in_help_and_has_a_module_that_registers_it(caps
         main(["--help"])
     out = capsys.readouterr().out
     for name, command in COMMANDS.items():
-        assert (name in out and command.help in out.replace("\n", " ")) or name in out
+        assert name in out and command.help.split()[0] in out
         with pytest.raises(SystemExit) as exited:
             main([name, "--help"])
         assert exited.value.code == 0
