@@ -14,6 +14,7 @@ from constructs import Construct
 
 from evalcore.defaults import METRICS_NAMESPACE, SERVICE_NAME
 from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
+from evalcore.polling import MAX_WAIT_ENV, MIN_WAIT_ENV, PollingSchedule
 from infra.layer_bundling import layer_code
 from infra.nag import acknowledge, acknowledge_scanner, nag_resource_text
 from infra.service_role import BEDROCK_PRINCIPAL, evaluation_job_arn, suite_model_arns
@@ -96,6 +97,7 @@ class PipelineFunctions(Construct):
         storage: PipelineBucket,
         service_role: iam.IRole,
         model_ids: Iterable[str],
+        polling: PollingSchedule,
     ) -> None:
         super().__init__(scope, construct_id)
         bucket = storage.bucket
@@ -113,6 +115,8 @@ class PipelineFunctions(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": "INFO",
             "DATA_BUCKET": bucket.bucket_name,
+            MIN_WAIT_ENV: str(polling.min_wait_seconds),
+            MAX_WAIT_ENV: str(polling.max_wait_seconds),
         }
         self.submit = self._function(SUBMIT, EVALUATION_ROLE_ARN=service_role.role_arn)
         self.poll = self._function(POLL)

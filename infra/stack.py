@@ -77,6 +77,7 @@ class EvaluationPipelineStack(cdk.Stack):
             storage=storage,
             service_role=self.service_role,
             model_ids=model_ids,
+            polling=settings.polling,
         )
 
         workflow = EvaluationWorkflow(
@@ -86,7 +87,6 @@ class EvaluationPipelineStack(cdk.Stack):
             poll=self.functions.poll,
             parse=self.functions.parse,
             record_failure=self.functions.record_failure,
-            poll_interval=settings.poll_interval,
             execution_timeout=settings.execution_timeout,
         )
         self.state_machine = workflow.state_machine

@@ -50,7 +50,6 @@ class EvaluationWorkflow(Construct):
         poll: lambda_.IFunction,
         parse: lambda_.IFunction,
         record_failure: lambda_.IFunction,
-        poll_interval: cdk.Duration,
         execution_timeout: cdk.Duration,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -63,7 +62,8 @@ class EvaluationWorkflow(Construct):
         parse_results = self._invoke(PARSE, parse, catch=record)
         parse_results.next(sfn.Succeed(self, SUCCEEDED))
 
-        wait = sfn.Wait(self, WAIT, time=sfn.WaitTime.duration(poll_interval))
+        # Submit and each status check set `waitSeconds`, growing with the job's age.
+        wait = sfn.Wait(self, WAIT, time=sfn.WaitTime.seconds_path("$.waitSeconds"))
         is_done = (
             sfn.Choice(self, IS_DONE)
             .when(sfn.Condition.string_equals("$.status", JobStatus.COMPLETED.value), parse_results)

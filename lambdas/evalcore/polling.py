@@ -19,18 +19,38 @@ from datetime import datetime
 MIN_WAIT_SECONDS = 30
 MAX_WAIT_SECONDS = 600
 AGE_FRACTION = 0.25
+# The functions' environment carries the deployed bounds (set by the stack from its settings).
+MIN_WAIT_ENV = "POLL_MIN_WAIT_SECONDS"
+MAX_WAIT_ENV = "POLL_MAX_WAIT_SECONDS"
 # Each poll cycle enters the Wait state, the poll Lambda task and the Choice state.
 TRANSITIONS_PER_POLL = 3
 
 
-def wait_seconds_for_age(age_seconds: float) -> int:
-    """Whole seconds to wait before the next poll of a job this old (floored, never late)."""
-    return int(min(MAX_WAIT_SECONDS, max(MIN_WAIT_SECONDS, AGE_FRACTION * max(age_seconds, 0.0))))
+@dataclass(frozen=True)
+class PollingSchedule:
+    """The bounds of the wait; the stack passes them to the functions (context values)."""
+
+    min_wait_seconds: int = MIN_WAIT_SECONDS
+    max_wait_seconds: int = MAX_WAIT_SECONDS
+
+    def wait_for_age(self, age_seconds: float) -> int:
+        """Whole seconds to wait before the next poll of a job this old (floored, never late)."""
+        wait = AGE_FRACTION * max(age_seconds, 0.0)
+        return int(min(self.max_wait_seconds, max(self.min_wait_seconds, wait)))
 
 
-def next_wait_seconds(created_at: datetime, now: datetime) -> int:
+DEFAULT_SCHEDULE = PollingSchedule()
+
+
+def wait_seconds_for_age(age_seconds: float, schedule: PollingSchedule = DEFAULT_SCHEDULE) -> int:
+    return schedule.wait_for_age(age_seconds)
+
+
+def next_wait_seconds(
+    created_at: datetime, now: datetime, schedule: PollingSchedule = DEFAULT_SCHEDULE
+) -> int:
     """The wait for a job created at `created_at` (Bedrock's creationTime), asked at `now`."""
-    return wait_seconds_for_age((now - created_at).total_seconds())
+    return schedule.wait_for_age((now - created_at).total_seconds())
 
 
 @dataclass(frozen=True)

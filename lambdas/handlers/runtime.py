@@ -21,6 +21,14 @@ import boto3
 from aws_lambda_powertools import Logger, Metrics
 from botocore.exceptions import ClientError
 
+from evalcore.polling import (
+    MAX_WAIT_ENV,
+    MAX_WAIT_SECONDS,
+    MIN_WAIT_ENV,
+    MIN_WAIT_SECONDS,
+    PollingSchedule,
+)
+
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
 
@@ -101,3 +109,11 @@ def call_bedrock(operation: Callable[..., dict], **kwargs: Any) -> dict:
         if code in THROTTLING_CODES:
             raise BedrockThrottled(f"{code}: {error}") from error
         raise
+
+
+def polling_schedule(environ: Mapping[str, str] = os.environ) -> PollingSchedule:
+    """The deployed bounds of the wait between status checks, or the defaults."""
+    return PollingSchedule(
+        min_wait_seconds=int(environ.get(MIN_WAIT_ENV, MIN_WAIT_SECONDS)),
+        max_wait_seconds=int(environ.get(MAX_WAIT_ENV, MAX_WAIT_SECONDS)),
+    )

@@ -16,7 +16,15 @@ from evalcore.layout import suite_name_from_dataset_key
 from evalcore.run_state import RunState
 from evalcore.suite import load_suite
 from handlers import s3io
-from handlers.runtime import bedrock_client, call_bedrock, logger, metrics, setting, tracer
+from handlers.runtime import (
+    bedrock_client,
+    call_bedrock,
+    logger,
+    metrics,
+    polling_schedule,
+    setting,
+    tracer,
+)
 
 
 def _existing_job_arn(job_name: str) -> str | None:
@@ -77,4 +85,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         output_s3_uri=request["outputDataConfig"]["s3Uri"],
         records=stats.records,
         cost_estimate=estimate,
+        wait_seconds=polling_schedule().min_wait_seconds,
     ).to_json()
