@@ -1,24 +1,43 @@
 # Two entry points for newcomers and CI:
 #   make run   - set everything up, synthesize the stack with cdk-nag, plan the example suite
-#   make test  - set everything up, lint, type-check, run the whole offline test suite
+#   make test  - set everything up, lint, type-check, run the whole offline test suite, then
+#                scan the synthesized template with cfn-lint and checkov (make scan)
 # Everything installs into .venv/ and node_modules/ inside the checkout, so nothing leaks
 # into the machine and a fresh clone needs only python3 (>=3.11), node and npm.
 
 PYTHON ?= python3
+# uv installs the same pinned packages as pip, several times faster with a warm cache.
+UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
 CDK := node_modules/.bin/cdk
+# The template scanners live in an environment of their own: checkov pins boto3 1.35, which
+# predates fields this project sends to Bedrock, so it must never enter $(VENV).
+SECURITY_VENV := .venv-security
+CHECKOV_VERSION := 3.3.30
+CFN_LINT_VERSION := 1.58.0
+UV_VERSION := 0.13.9
+TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup run synth plan test lint format clean
+.PHONY: setup run synth plan test lint scan format clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	touch $@
+
+# Rebuilt when the pins above change: the marker's name carries them.
+$(SECURITY_VENV)/.installed-checkov-$(CHECKOV_VERSION)-cfn-lint-$(CFN_LINT_VERSION): $(VENV)/.installed
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	rm -rf $(SECURITY_VENV)
+	$(BIN)/uv venv --quiet $(SECURITY_VENV)
+	$(BIN)/uv pip install --quiet --python $(SECURITY_VENV)/bin/python \
+		checkov==$(CHECKOV_VERSION) cfn-lint==$(CFN_LINT_VERSION)
 	touch $@
 
 node_modules/.installed: package.json
@@ -41,10 +60,19 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+	$(MAKE) scan
+
+# Every finding is either fixed or acknowledged with a reason in the resource's Metadata
+# (infra/nag.py acknowledge_scanner); any other finding fails the scan.
+scan: synth $(SECURITY_VENV)/.installed-checkov-$(CHECKOV_VERSION)-cfn-lint-$(CFN_LINT_VERSION)
+	$(SECURITY_VENV)/bin/cfn-lint $(TEMPLATE)
+	$(SECURITY_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
+		--file $(TEMPLATE)
+	@echo "cfn-lint and checkov: no unacknowledged finding in $(TEMPLATE)."
 
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf cdk.out build .pytest_cache .ruff_cache
+	rm -rf cdk.out build .pytest_cache .ruff_cache $(SECURITY_VENV)

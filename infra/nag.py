@@ -52,3 +52,51 @@ def nag_resource_text(arn: str) -> str:
         .replace(cdk.Aws.REGION, "<AWS::Region>")
         .replace(cdk.Aws.ACCOUNT_ID, "<AWS::AccountId>")
     )
+
+
+SCANNER_REASONS_KEY = "reasons"
+
+
+def _cfn_resource(scope: IConstruct) -> cdk.CfnResource:
+    resource = scope.node.default_child or scope
+    if not isinstance(resource, cdk.CfnResource):
+        raise TypeError(f"{scope.node.path} is not a CloudFormation resource")
+    return resource
+
+
+def _checked_reason(finding: str, reason: str) -> str:
+    if len(reason.strip()) < MIN_REASON_LENGTH:
+        raise ValueError(f"the reason for acknowledging {finding} must say specifically why")
+    return reason.strip()
+
+
+def acknowledge_scanner(
+    scope: IConstruct,
+    *,
+    reason: str,
+    checkov_id: str | None = None,
+    cfn_lint_id: str | None = None,
+) -> None:
+    """Acknowledge a checkov or cfn-lint finding on one resource, with a reason a reviewer checks.
+
+    The scanners read the synthesized template, so the acknowledgement is CloudFormation
+    Metadata on the L1 resource (`scope` or its default child) that causes the finding:
+    `checkov: {skip: [{id, comment}]}`, which checkov reads with its comment, and
+    `cfn-lint: {config: {ignore_checks: [id]}, reasons: {id: reason}}`, where cfn-lint reads
+    `config` and `reasons` keeps the why beside it. Repeated calls on one resource accumulate.
+    """
+    if (checkov_id is None) == (cfn_lint_id is None):
+        raise ValueError("name exactly one finding: checkov_id or cfn_lint_id")
+    resource = _cfn_resource(scope)
+    if checkov_id is not None:
+        checkov = resource.get_metadata("checkov") or {"skip": []}
+        checkov["skip"].append({"id": checkov_id, "comment": _checked_reason(checkov_id, reason)})
+        resource.add_metadata("checkov", checkov)
+    if cfn_lint_id is not None:
+        cfn_lint = resource.get_metadata("cfn-lint") or {
+            "config": {"ignore_checks": []},
+            SCANNER_REASONS_KEY: {},
+        }
+        cfn_lint["config"]["ignore_checks"].append(cfn_lint_id)
+        cfn_lint[SCANNER_REASONS_KEY][cfn_lint_id] = _checked_reason(cfn_lint_id, reason)
+        resource.add_metadata("cfn-lint", cfn_lint)

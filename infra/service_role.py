@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -10,10 +10,17 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from evalcore.layout import DATASETS_PREFIX, RESULTS_PREFIX
+from infra.bedrock_permissions import (
+    AccountResource,
+    JobKind,
+    extra_grants,
+    model_actions,
+)
 from infra.model_arns import ModelArns, invoke_model_resources
 from infra.nag import acknowledge, logical_id, nag_resource_text
 
 BEDROCK_PRINCIPAL = "bedrock.amazonaws.com"
+DEFAULT_JOB_KINDS: frozenset[JobKind] = frozenset({JobKind.JUDGE})
 
 
 def evaluation_job_arn(scope: Construct) -> str:
@@ -30,8 +37,19 @@ def suite_model_arns(scope: Construct, model_ids: Iterable[str]) -> ModelArns:
     )
 
 
+def account_resource_arn(scope: Construct, resource: AccountResource) -> str:
+    """`arn:<partition>:<service>:<region>:<account>:<type>/*` of this stack."""
+    return cdk.Stack.of(scope).format_arn(
+        service=resource.service, resource=resource.resource_type, resource_name="*"
+    )
+
+
 class EvaluationServiceRole(Construct):
     """Least privilege for Bedrock: read datasets, write results, invoke the suites' models.
+
+    What Bedrock may do with the models, and anything beyond S3 and models, is the union of
+    `infra.bedrock_permissions` over `job_kinds`, the kinds of job the suites submit: a suite of
+    a new kind is served by passing its kind, not by editing statements here.
 
     The trust policy admits only Bedrock acting for an evaluation job of this account
     (`aws:SourceAccount`, `aws:SourceArn`), which closes the confused-deputy hole of a bare
@@ -47,11 +65,15 @@ class EvaluationServiceRole(Construct):
         *,
         bucket: s3.IBucket,
         model_ids: Iterable[str],
+        job_kinds: Set[JobKind] = DEFAULT_JOB_KINDS,
     ) -> None:
         super().__init__(scope, construct_id)
         models = suite_model_arns(self, model_ids)
         if not models.all:
             raise ValueError("no suite names a model: the evaluation role would be useless")
+        if not job_kinds:
+            raise ValueError("job_kinds is empty: name the kinds of job the suites submit")
+        self.job_kinds = frozenset(job_kinds)
 
         principal = iam.ServicePrincipal(BEDROCK_PRINCIPAL).with_conditions(
             {
@@ -87,12 +109,22 @@ class EvaluationServiceRole(Construct):
                     resources=[results],
                 ),
                 iam.PolicyStatement(
+                    # The documented model actions of every job kind served (see
+                    # infra/bedrock_permissions.py for the page each comes from).
                     sid="InvokeSuiteModels",
-                    actions=["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+                    actions=list(model_actions(self.job_kinds)),
                     resources=list(models.all),
                 ),
             ]
         )
+        for grant in extra_grants(self.job_kinds):
+            document.add_statements(
+                iam.PolicyStatement(
+                    sid=grant.sid,
+                    actions=list(grant.actions),
+                    resources=[account_resource_arn(self, r) for r in grant.resources],
+                )
+            )
         if models.inference_profiles:
             document.add_statements(
                 iam.PolicyStatement(
@@ -122,6 +154,16 @@ class EvaluationServiceRole(Construct):
             "Bedrock writes output files under job-specific keys it chooses below the output "
             f"prefix; the grant is limited to the {RESULTS_PREFIX} prefix of the pipeline bucket.",
         )
+        for grant in extra_grants(self.job_kinds):
+            for resource in grant.resources:
+                arn = account_resource_arn(self, resource)
+                acknowledge(
+                    self.role,
+                    f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
+                    f"{grant.sid}: Bedrock picks the {resource.resource_type} at run time (the "
+                    "one a suite names, or the ones the job creates); the grant is limited to "
+                    "this account and Region.",
+                )
         for arn in models.foundation_models:
             acknowledge(
                 self.role,

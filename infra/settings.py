@@ -1,6 +1,6 @@
 """Deploy-time settings: their defaults live here, values come from CDK context.
 
-`cdk deploy -c pollIntervalSeconds=30` (or the `context` block of cdk.json) overrides a
+`cdk deploy -c pollMaxWaitSeconds=300` (or the `context` block of cdk.json) overrides a
 default; app.py, the stack and the tests all take a `PipelineSettings`, so a default is
 written once.
 """
@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import aws_cdk as cdk
 
+from evalcore.polling import MAX_WAIT_SECONDS, MIN_WAIT_SECONDS, PollingSchedule
+
 
 class ContextSource(Protocol):
     def try_get_context(self, key: str) -> Any: ...
@@ -19,13 +21,16 @@ class ContextSource(Protocol):
 
 @dataclass(frozen=True)
 class PipelineSettings:
-    poll_interval_seconds: int = 60
+    # The wait between status checks grows with the job's age between these bounds
+    # (lambdas/evalcore/polling.py).
+    poll_min_wait_seconds: int = MIN_WAIT_SECONDS
+    poll_max_wait_seconds: int = MAX_WAIT_SECONDS
     execution_timeout_hours: int = 24
     results_retention_days: int = 365
 
     @property
-    def poll_interval(self) -> cdk.Duration:
-        return cdk.Duration.seconds(self.poll_interval_seconds)
+    def polling(self) -> PollingSchedule:
+        return PollingSchedule(self.poll_min_wait_seconds, self.poll_max_wait_seconds)
 
     @property
     def execution_timeout(self) -> cdk.Duration:

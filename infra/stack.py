@@ -9,6 +9,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites
+from infra.bedrock_permissions import JobKind, needs_bucket_cors
 from infra.functions import PipelineFunctions
 from infra.observability import ObservabilitySettings, PipelineObservability
 from infra.service_role import EvaluationServiceRole
@@ -16,6 +17,11 @@ from infra.settings import PipelineSettings
 from infra.storage import PipelineBucket
 from infra.trigger import DatasetUploadTrigger
 from infra.workflow import EvaluationWorkflow
+
+# Every shipped suite is a model evaluation scored by a judge model. A change that adds
+# programmatic, knowledge-base or human suites adds their kinds here: the service role's grants
+# and the bucket's CORS rule (human jobs only) follow from this set.
+SUITE_JOB_KINDS: frozenset[JobKind] = frozenset({JobKind.JUDGE})
 
 
 def suite_model_identifiers(suites_dir: Path) -> frozenset[str]:
@@ -49,11 +55,21 @@ class EvaluationPipelineStack(cdk.Stack):
         settings = settings or PipelineSettings()
         model_ids = suite_model_identifiers(suites_dir)
 
-        storage = PipelineBucket(self, "Storage", results_retention=settings.results_retention)
+        storage = PipelineBucket(
+            self,
+            "Storage",
+            results_retention=settings.results_retention,
+            # False today: only human suites need CORS, and none ships yet.
+            cors_for_human_jobs=needs_bucket_cors(SUITE_JOB_KINDS),
+        )
         self.bucket = storage.bucket
 
         self.service_role = EvaluationServiceRole(
-            self, "EvaluationServiceRole", bucket=self.bucket, model_ids=model_ids
+            self,
+            "EvaluationServiceRole",
+            bucket=self.bucket,
+            model_ids=model_ids,
+            job_kinds=SUITE_JOB_KINDS,
         ).role
 
         self.functions = PipelineFunctions(
@@ -62,6 +78,7 @@ class EvaluationPipelineStack(cdk.Stack):
             storage=storage,
             service_role=self.service_role,
             model_ids=model_ids,
+            polling=settings.polling,
         )
 
         workflow = EvaluationWorkflow(
@@ -71,7 +88,6 @@ class EvaluationPipelineStack(cdk.Stack):
             poll=self.functions.poll,
             parse=self.functions.parse,
             record_failure=self.functions.record_failure,
-            poll_interval=settings.poll_interval,
             execution_timeout=settings.execution_timeout,
         )
         self.state_machine = workflow.state_machine

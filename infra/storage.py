@@ -10,7 +10,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from evalcore.layout import DATASETS_PREFIX, REPORTS_PREFIX, RESULTS_PREFIX
-from infra.nag import acknowledge, logical_id
+from infra.nag import acknowledge, acknowledge_scanner, logical_id
 
 # Why each prefix is granted with a wildcard, quoted in the cdk-nag acknowledgement of the grant.
 PREFIX_WILDCARD_REASONS = {
@@ -25,6 +25,19 @@ PREFIX_WILDCARD_REASONS = {
 NONCURRENT_VERSION_EXPIRATION = cdk.Duration.days(30)
 ABORT_INCOMPLETE_UPLOADS_AFTER = cdk.Duration.days(7)
 ACCESS_LOG_RETENTION = cdk.Duration.days(365)
+# The rule Bedrock's "Required Cross Origin Resource Sharing (CORS) permissions on S3 buckets"
+# page gives (https://docs.aws.amazon.com/bedrock/latest/userguide/model-evaluation-security-cors.html).
+HUMAN_JOB_CORS_RULE = s3.CorsRule(
+    allowed_methods=[
+        s3.HttpMethods.GET,
+        s3.HttpMethods.PUT,
+        s3.HttpMethods.POST,
+        s3.HttpMethods.DELETE,
+    ],
+    allowed_origins=["*"],
+    allowed_headers=["*"],
+    exposed_headers=["Access-Control-Allow-Origin"],
+)
 
 
 class PipelineBucket(Construct):
@@ -36,8 +49,10 @@ class PipelineBucket(Construct):
       `Object Created`. They are set on the CloudFormation resource itself
       (`NotificationConfiguration.EventBridgeConfiguration`) rather than with the L2's
       `event_bridge_enabled`, which deploys a custom-resource Lambda to do the same call.
-    - CORS as Bedrock documents for evaluation jobs: the console reads and writes the
-      dataset and result objects from the browser.
+    - CORS only when asked for (`cors_for_human_jobs`): Bedrock documents it as required on
+      the bucket of human evaluation jobs, whose workers and the console read the objects from
+      a browser, and as not needed for automatic and judge jobs submitted through the API.
+      Without it no browser origin may read the bucket cross-origin at all.
     - Results and reports expire after `results_retention`; datasets are kept, they are the
       inputs people curate. Old versions go after 30 days so versioning does not grow forever.
     - Retained on stack deletion: it holds the evaluation history.
@@ -47,7 +62,12 @@ class PipelineBucket(Construct):
     """
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, results_retention: cdk.Duration
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        results_retention: cdk.Duration,
+        cors_for_human_jobs: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         # Grant the S3 logging service through the bucket policy, not the deprecated
@@ -71,6 +91,19 @@ class PipelineBucket(Construct):
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
 
+        acknowledge_scanner(
+            self.access_logs,
+            checkov_id="CKV_AWS_18",
+            reason="This is the access-log destination; logging it into itself would loop, and "
+            "cdk-nag S1 accepts a bucket that is another bucket's log destination.",
+        )
+        acknowledge_scanner(
+            self.access_logs,
+            checkov_id="CKV_AWS_21",
+            reason="The S3 logging service writes each log object once under a unique key and "
+            "never overwrites it; versioning would only keep expired logs as noncurrent copies.",
+        )
+
         expiring = [
             s3.LifecycleRule(
                 id=f"Expire{prefix.strip('/').capitalize()}",
@@ -88,19 +121,7 @@ class PipelineBucket(Construct):
             versioned=True,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="pipeline-bucket/",
-            cors=[
-                s3.CorsRule(
-                    allowed_methods=[
-                        s3.HttpMethods.GET,
-                        s3.HttpMethods.PUT,
-                        s3.HttpMethods.POST,
-                        s3.HttpMethods.DELETE,
-                    ],
-                    allowed_origins=["*"],
-                    allowed_headers=["*"],
-                    exposed_headers=["Access-Control-Allow-Origin"],
-                )
-            ],
+            cors=[HUMAN_JOB_CORS_RULE] if cors_for_human_jobs else None,
             lifecycle_rules=[
                 *expiring,
                 s3.LifecycleRule(

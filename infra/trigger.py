@@ -11,7 +11,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from evalcore.layout import DATASET_SUFFIX, DATASETS_PREFIX
-from infra.nag import acknowledge
+from infra.nag import acknowledge, acknowledge_scanner
 
 DATASET_KEY_WILDCARD = f"{DATASETS_PREFIX}*{DATASET_SUFFIX}"
 
@@ -46,6 +46,12 @@ class DatasetUploadTrigger(Construct):
             "AwsSolutions-SQS3",
             "This queue is itself the dead-letter queue of the EventBridge rule target; "
             "cdk-nag only recognises queues named in another queue's redrive policy as DLQs.",
+        )
+        acknowledge_scanner(
+            self.dead_letter_queue,
+            checkov_id="CKV_AWS_27",
+            reason="The queue is encrypted with SQS-managed keys (SqsManagedSseEnabled); "
+            "CKV_AWS_27 only recognises KmsMasterKeyId.",
         )
 
         self.rule = events.Rule(

@@ -99,3 +99,21 @@ def estimate_cost(
                 4,
             )
     return CostEstimate(judge_usd=judge_usd, inference_usd=inference_usd, notes=tuple(notes))
+
+
+def estimate_collection_cost(
+    model_id: str,
+    input_chars: int,
+    calls: int,
+    prices: dict[str, dict[str, float]] | None = None,
+) -> CostEstimate:
+    """Cost of `evalctl collect` asking a Bedrock model: each call reads `input_chars` in
+    total across calls and writes about LIVE_OUTPUT_TOKENS_PER_PROMPT tokens. No judge."""
+    prices = load_prices() if prices is None else prices
+    price = price_for(model_id, prices)
+    if price is None:
+        return CostEstimate(0.0, None, (f"no price for {model_id}: add it to prices.json",))
+    input_tokens = input_chars / CHARS_PER_TOKEN
+    output_tokens = calls * LIVE_OUTPUT_TOKENS_PER_PROMPT
+    usd = (input_tokens * price["input"] + output_tokens * price["output"]) / 1000
+    return CostEstimate(judge_usd=0.0, inference_usd=round(usd, 4), notes=())

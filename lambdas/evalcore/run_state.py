@@ -113,6 +113,7 @@ class RunState:
     failure_messages: tuple[str, ...] = ()
     job_created_at: str | None = None
     job_ended_at: str | None = None
+    wait_seconds: int | None = None
     error: CaughtError | None = None
     summary_key: str | None = None
     failure_key: str | None = None
@@ -143,6 +144,7 @@ class RunState:
             "failureMessages": list(self.failure_messages),
             "jobCreatedAt": self.job_created_at,
             "jobEndedAt": self.job_ended_at,
+            "waitSeconds": self.wait_seconds,
             "summaryKey": self.summary_key,
             "failureKey": self.failure_key,
             "passed": self.passed,
@@ -167,6 +169,7 @@ class RunState:
         error = data.get(ERROR)
         estimate = data.get("costEstimate")
         passed = data.get("passed")
+        wait = data.get("waitSeconds")
         return cls(
             dataset=DatasetRef.from_json(data, where="execution input"),
             suite=_optional_str(data, "suite"),
@@ -179,6 +182,7 @@ class RunState:
             failure_messages=tuple(str(message) for message in messages),
             job_created_at=_optional_str(data, "jobCreatedAt"),
             job_ended_at=_optional_str(data, "jobEndedAt"),
+            wait_seconds=wait if isinstance(wait, int) and not isinstance(wait, bool) else None,
             error=CaughtError.from_json(error) if isinstance(error, Mapping) else None,
             summary_key=_optional_str(data, "summaryKey"),
             failure_key=_optional_str(data, "failureKey"),

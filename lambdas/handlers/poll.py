@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from evalcore.polling import next_wait_seconds
 from evalcore.run_state import JobStatus, RunState
-from handlers.runtime import bedrock_client, call_bedrock, logger, tracer
+from handlers.runtime import bedrock_client, call_bedrock, logger, polling_schedule, tracer
 
 
 def _iso(moment: object) -> str | None:
@@ -22,10 +23,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state.require("job_arn")
     job = call_bedrock(bedrock_client().get_evaluation_job, jobIdentifier=state.job_arn)
     status = JobStatus(job["status"])
+    created = job["creationTime"]
     logger.info("Evaluation job status", extra={"jobArn": state.job_arn, "status": status.value})
     return state.evolve(
         status=status,
         failure_messages=tuple(job.get("failureMessages", ())),
-        job_created_at=_iso(job.get("creationTime")),
+        job_created_at=_iso(created),
         job_ended_at=_iso(job.get("lastModifiedTime")) if status.finished else None,
+        # The Wait state reads this: the wait grows with the job's age (evalcore.polling).
+        wait_seconds=next_wait_seconds(created, datetime.now(UTC), polling_schedule()),
     ).to_json()

@@ -2,21 +2,72 @@
 
 Clients are created on first use (not at import) so a cold start only pays for what the
 handler touches, and tests can swap a client for one wrapped in a botocore Stubber.
+
+X-Ray SDK tracing is a switch, off unless TRACING_ENV_VAR is "true": constructing
+Powertools' Tracer imports and patches the X-Ray SDK even when tracing is disabled, which
+costs about as much as importing boto3 itself on every cold start. The functions' active
+tracing still records each invocation without the SDK; the SDK only adds subsegments per
+AWS call, worth turning on while chasing a latency problem.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from evalcore.polling import (
+    MAX_WAIT_ENV,
+    MAX_WAIT_SECONDS,
+    MIN_WAIT_ENV,
+    MIN_WAIT_SECONDS,
+    PollingSchedule,
+)
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Tracer
+
+TRACING_ENV_VAR = "POWERTOOLS_TRACE_ENABLED"
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+class TracingOff:
+    """Stands in for Powertools' Tracer when tracing is off: same decorators, no X-Ray import."""
+
+    def capture_lambda_handler(self, handler: _Function) -> _Function:
+        return handler
+
+    def capture_method(self, method: _Function) -> _Function:
+        return method
+
+    def put_annotation(self, key: str, value: object) -> None:
+        """Annotations only exist on X-Ray segments; with tracing off there is none."""
+
+    def put_metadata(self, key: str, value: object, namespace: str | None = None) -> None:
+        """Metadata only exists on X-Ray segments; with tracing off there is none."""
+
+
+def tracing_enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get(TRACING_ENV_VAR, "").strip().lower() == "true"
+
+
+def build_tracer(environ: Mapping[str, str] = os.environ) -> Tracer | TracingOff:
+    """Powertools' Tracer (and the X-Ray SDK) only when the switch asks for it."""
+    if not tracing_enabled(environ):
+        return TracingOff()
+    from aws_lambda_powertools import Tracer
+
+    return Tracer()
+
+
 logger = Logger()
-tracer = Tracer()
+tracer = build_tracer()
 
 THROTTLING_CODES = frozenset(
     {"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"}
@@ -62,3 +113,11 @@ def call_bedrock(operation: Callable[..., dict], **kwargs: Any) -> dict:
         if code in THROTTLING_CODES:
             raise BedrockThrottled(f"{code}: {error}") from error
         raise
+
+
+def polling_schedule(environ: Mapping[str, str] = os.environ) -> PollingSchedule:
+    """The deployed bounds of the wait between status checks, or the defaults."""
+    return PollingSchedule(
+        min_wait_seconds=int(environ.get(MIN_WAIT_ENV, MIN_WAIT_SECONDS)),
+        max_wait_seconds=int(environ.get(MAX_WAIT_ENV, MAX_WAIT_SECONDS)),
+    )

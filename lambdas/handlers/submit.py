@@ -17,7 +17,14 @@ from evalcore.run_state import RunState, RunStateError
 from evalcore.suite import Suite, load_suite
 from handlers import s3io
 from handlers.run_end import publish_metrics
-from handlers.runtime import bedrock_client, call_bedrock, logger, setting, tracer
+from handlers.runtime import (
+    bedrock_client,
+    call_bedrock,
+    logger,
+    polling_schedule,
+    setting,
+    tracer,
+)
 
 
 def _existing_job_arn(job_name: str) -> str | None:
@@ -87,4 +94,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         output_s3_uri=request["outputDataConfig"]["s3Uri"],
         records=stats.records,
         cost_estimate=estimate,
+        wait_seconds=polling_schedule().min_wait_seconds,
     ).to_json()

@@ -1,35 +1,28 @@
 """Entry point: one subcommand per step of the evaluation loop.
 
+Subcommand modules are imported only when they run (see evalctl.commands).
 Exit codes: 0 success, 1 the input is invalid or the run failed its gate, 2 usage error.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 
-from evalcore.errors import InputError
-from evalctl import plan, summarize
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="evalctl", description="Plan, run and report Amazon Bedrock evaluation jobs."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    plan.register(commands)
-    summarize.register(commands)
-    return parser
+from evalctl.commands import build_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
+    from evalcore.errors import InputError  # after parsing: --help never pays for evalcore
+
     try:
-        return args.run(args)
+        code: int = args.run(args)
     except InputError as error:
         print(f"evalctl {args.command}: {error}", file=sys.stderr)
         return 1
+    return code
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from evalcore.job_request import build_create_job_request
 from evalcore.layout import DATASETS_PREFIX
 from evalcore.run_state import DatasetRef
 from evalcore.suite import load_suite
+from evalctl.commands import add_command_parser
 
 # Values only a deployed stack (or the upload itself) knows. The request is built with stand-ins
 # that satisfy Bedrock's patterns, so it is checked exactly as it will be, and every value that
@@ -32,11 +33,7 @@ TOKEN_PLACEHOLDER = "<ClientRequestToken>"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "plan",
-        help="validate a dataset and print the CreateEvaluationJob request",
-        description=__doc__,
-    )
+    parser = add_command_parser(commands, "plan", __doc__)
     parser.add_argument("dataset", type=Path, help="local JSONL dataset")
     parser.add_argument("--suite", required=True, help="suite name or path to a suite .json")
     parser.add_argument("--bucket", help="the stack's BucketName output (else a placeholder)")

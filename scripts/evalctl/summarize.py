@@ -18,15 +18,12 @@ from evalcore.report import build_summary
 from evalcore.results import is_job_output, iter_result_records
 from evalcore.suite import load_suite
 from evalcore.summary import Baseline, ResultsSource
+from evalctl.commands import add_command_parser
 from evalctl.render import render_summary
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "summarize",
-        help="aggregate a downloaded results folder",
-        description=__doc__,
-    )
+    parser = add_command_parser(commands, "summarize", __doc__)
     parser.add_argument("results_dir", type=Path, help="folder holding *_output.jsonl files")
     parser.add_argument("--suite", help="suite name or file: adds floors and low-score threshold")
     parser.add_argument("--previous", type=Path, help="an earlier summary.json to compare with")

@@ -72,7 +72,9 @@ def dataset_rows() -> list[dict]:
 @pytest.fixture(scope="module")
 def template() -> dict:
     app = cdk.App()
-    stack = EvaluationPipelineStack(app, "E2E", settings=PipelineSettings(poll_interval_seconds=1))
+    stack = EvaluationPipelineStack(
+        app, "E2E", settings=PipelineSettings(poll_min_wait_seconds=1, poll_max_wait_seconds=1)
+    )
     return Template.from_stack(stack).to_json()
 
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from evalcore.run_state import RunStateError
@@ -19,3 +21,13 @@ def test_poll_reports_progress_then_the_outcome_with_the_jobs_times(world):
 def test_poll_without_a_job_arn_names_the_field(world):
     with pytest.raises(RunStateError, match="lacks jobArn"):
         poll.handler(start(world), lambda_context())
+
+
+def test_the_wait_grows_with_the_jobs_age_within_the_deployed_bounds(world, monkeypatch):
+    monkeypatch.setenv("POLL_MIN_WAIT_SECONDS", "7")
+    monkeypatch.setenv("POLL_MAX_WAIT_SECONDS", "9")
+    state = submit.handler(start(world), lambda_context())
+    assert state["waitSeconds"] == 7
+    job = next(iter(world.bedrock.jobs.values()))
+    job.created -= timedelta(hours=1)  # a quarter of an hour's age is far above the cap
+    assert poll.handler(state, lambda_context())["waitSeconds"] == 9

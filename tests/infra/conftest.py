@@ -17,7 +17,10 @@ from infra.stack import EvaluationPipelineStack
 from tests.template import resources_of
 
 SETTINGS = PipelineSettings(
-    poll_interval_seconds=45, execution_timeout_hours=12, results_retention_days=200
+    poll_min_wait_seconds=20,
+    poll_max_wait_seconds=300,
+    execution_timeout_hours=12,
+    results_retention_days=200,
 )
 
 

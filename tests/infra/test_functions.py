@@ -7,6 +7,7 @@ import re
 import pytest
 
 from infra.functions import LAMBDAS_DIR
+from tests.infra.conftest import SETTINGS
 from tests.pins import lambda_pins
 
 HANDLERS = {
@@ -60,6 +61,8 @@ def test_each_function_has_the_pipeline_environment(synthesized, name):
     expected = {
         **COMMON_ENVIRONMENT,
         "DATA_BUCKET": {"Ref": synthesized.logical_id(synthesized.stack.bucket)},
+        "POLL_MIN_WAIT_SECONDS": str(SETTINGS.poll_min_wait_seconds),
+        "POLL_MAX_WAIT_SECONDS": str(SETTINGS.poll_max_wait_seconds),
     }
     if name == "submit":
         role_id = synthesized.logical_id(synthesized.stack.service_role)
@@ -119,4 +122,4 @@ def test_the_layer_contains_the_pinned_dependencies_for_python_3_12(synthesized)
 
 
 def test_the_requirements_pin_what_the_layer_is_for():
-    assert set(lambda_pins()) == {"boto3", "aws-lambda-powertools", "aws-xray-sdk"}
+    assert set(lambda_pins()) == {"boto3", "aws-lambda-powertools", "aws-xray-sdk", "orjson"}

@@ -64,7 +64,12 @@ def test_the_service_role_reads_datasets_and_writes_results_only(synthesized):
 
 def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
     by_action = grants(synthesized, synthesized.stack.service_role)
-    for action in ("bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"):
+    # The judge-job page's actions: a judge job runs its prompts as batch inference jobs.
+    for action in (
+        "bedrock:InvokeModel",
+        "bedrock:CreateModelInvocationJob",
+        "bedrock:StopModelInvocationJob",
+    ):
         assert resources_of(by_action[action]) == SUITE_MODEL_ARNS
     assert resources_of(by_action["bedrock:GetInferenceProfile"]) == {
         arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
@@ -77,7 +82,8 @@ def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
         "s3:GetBucketLocation",
         "s3:ListBucketMultipartUploads",
         "bedrock:InvokeModel",
-        "bedrock:InvokeModelWithResponseStream",
+        "bedrock:CreateModelInvocationJob",
+        "bedrock:StopModelInvocationJob",
         "bedrock:GetInferenceProfile",
     }
 
@@ -115,6 +121,8 @@ def test_submit_creates_jobs_for_suite_models_and_passes_only_the_service_role(s
         EVALUATION_JOBS,
         *SUITE_MODEL_ARNS,
     }
+    # submit sends jobTags, which Bedrock authorizes as TagResource on the new job.
+    assert resources_of(by_action.pop("bedrock:TagResource")) == {EVALUATION_JOBS}
     assert resources_of(by_action.pop("bedrock:GetEvaluationJob")) == {EVALUATION_JOBS}
     assert resources_of(by_action.pop("bedrock:ListEvaluationJobs")) == {"*"}
     (pass_role,) = by_action.pop("iam:PassRole")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from aws_cdk.assertions import Match
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Match, Template
 
+from infra.storage import PipelineBucket
 from tests.infra.conftest import SETTINGS, render
 
 
@@ -65,8 +68,27 @@ def test_the_bucket_denies_requests_without_tls(synthesized):
     )
 
 
-def test_cors_allows_what_bedrock_evaluation_jobs_need(synthesized):
+def test_the_shipped_stack_has_no_cors_because_no_suite_is_a_human_job(synthesized):
     properties = synthesized.json["Resources"][bucket_id(synthesized)]["Properties"]
+    assert "CorsConfiguration" not in properties
+
+
+@pytest.mark.parametrize("cors_for_human_jobs", [False, True])
+def test_cors_is_the_documented_rule_only_when_human_jobs_need_it(cors_for_human_jobs):
+    stack = cdk.Stack(cdk.App(), "StorageOnly")
+    storage = PipelineBucket(
+        stack,
+        "Storage",
+        results_retention=cdk.Duration.days(SETTINGS.results_retention_days),
+        cors_for_human_jobs=cors_for_human_jobs,
+    )
+    template = Template.from_stack(stack).to_json()
+    properties = template["Resources"][stack.resolve(storage.bucket.node.default_child.logical_id)][
+        "Properties"
+    ]
+    if not cors_for_human_jobs:
+        assert "CorsConfiguration" not in properties
+        return
     (rule,) = properties["CorsConfiguration"]["CorsRules"]
     assert sorted(rule["AllowedMethods"]) == ["DELETE", "GET", "POST", "PUT"]
     assert rule["AllowedOrigins"] == ["*"]

@@ -88,10 +88,10 @@ def test_the_choice_completes_fails_or_keeps_waiting(definition):
     ]
 
 
-def test_the_wait_is_the_poll_interval(definition):
+def test_the_wait_is_the_one_the_last_step_chose(definition):
     assert definition["States"]["WaitForEvaluationJob"] == {
         "Type": "Wait",
-        "Seconds": SETTINGS.poll_interval_seconds,
+        "SecondsPath": "$.waitSeconds",
         "Next": "CheckEvaluationJob",
     }
 

@@ -1,0 +1,171 @@
+"""The service role grants each job kind's documented actions, and only the kinds it serves."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Template
+
+from infra.bedrock_permissions import (
+    PERMISSIONS,
+    JobKind,
+    extra_grants,
+    model_actions,
+    needs_bucket_cors,
+)
+from infra.service_role import EvaluationServiceRole
+from infra.stack import SUITE_JOB_KINDS
+from tests.infra.conftest import as_list, render
+
+MODELS = frozenset({"anthropic.claude-3-5-sonnet-20240620-v1:0", "us.amazon.nova-lite-v1:0"})
+MODEL_ARNS = {
+    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0",
+    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
+    "inference-profile/us.amazon.nova-lite-v1:0",
+}
+THIS_ACCOUNT = "${AWS::Region}:${AWS::AccountId}"
+
+# What each user-guide page lists for the service role beyond S3, written out here by hand so
+# a change to the table in infra/bedrock_permissions.py has to be made twice, on purpose.
+DOCUMENTED = {
+    JobKind.AUTOMATIC: (
+        {
+            "bedrock:InvokeModel",
+            "bedrock:InvokeModelWithResponseStream",
+            "bedrock:CreateModelInvocationJob",
+            "bedrock:StopModelInvocationJob",
+        },
+        {},
+    ),
+    JobKind.JUDGE: (
+        {
+            "bedrock:InvokeModel",
+            "bedrock:CreateModelInvocationJob",
+            "bedrock:StopModelInvocationJob",
+        },
+        {},
+    ),
+    JobKind.KNOWLEDGE_BASE: (
+        {
+            "bedrock:InvokeModel",
+            "bedrock:CreateModelInvocationJob",
+            "bedrock:StopModelInvocationJob",
+        },
+        {
+            "QueryKnowledgeBases": (
+                {"bedrock:Retrieve", "bedrock:RetrieveAndGenerate"},
+                {f"arn:${{AWS::Partition}}:bedrock:{THIS_ACCOUNT}:knowledge-base/*"},
+            )
+        },
+    ),
+    JobKind.HUMAN: (
+        {
+            "bedrock:InvokeModel",
+            "bedrock:InvokeModelWithResponseStream",
+            "bedrock:CreateModelInvocationJob",
+            "bedrock:StopModelInvocationJob",
+        },
+        {
+            "ManageHumanLoops": (
+                {
+                    "sagemaker:StartHumanLoop",
+                    "sagemaker:DescribeFlowDefinition",
+                    "sagemaker:DescribeHumanLoop",
+                    "sagemaker:StopHumanLoop",
+                    "sagemaker:DeleteHumanLoop",
+                },
+                {
+                    f"arn:${{AWS::Partition}}:sagemaker:{THIS_ACCOUNT}:flow-definition/*",
+                    f"arn:${{AWS::Partition}}:sagemaker:{THIS_ACCOUNT}:human-loop/*",
+                },
+            )
+        },
+    ),
+}
+PAGES = {
+    JobKind.AUTOMATIC: "automatic-service-roles.html",
+    JobKind.JUDGE: "judge-service-roles.html",
+    JobKind.KNOWLEDGE_BASE: "rag-eval-service-roles.html",
+    JobKind.HUMAN: "model-eval-service-roles.html",
+}
+
+
+def role_statements(job_kinds: frozenset[JobKind]) -> dict[str, dict]:
+    """Synthesize the role alone for these kinds: Sid -> rendered statement."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "RoleOnly")
+    bucket = s3.Bucket(stack, "Bucket")
+    EvaluationServiceRole(stack, "Role", bucket=bucket, model_ids=MODELS, job_kinds=job_kinds)
+    (role,) = Template.from_stack(stack).find_resources("AWS::IAM::Role").values()
+    (policy,) = role["Properties"]["Policies"]
+    return {s["Sid"]: render(s) for s in policy["PolicyDocument"]["Statement"]}
+
+
+@pytest.mark.parametrize("kind", list(JobKind))
+def test_each_kind_grants_exactly_its_documented_actions(kind):
+    statements = role_statements(frozenset({kind}))
+    documented_model_actions, documented_extra = DOCUMENTED[kind]
+    invoke = statements.pop("InvokeSuiteModels")
+    assert set(as_list(invoke["Action"])) == documented_model_actions
+    assert set(as_list(invoke["Resource"])) == MODEL_ARNS
+    for sid, (actions, resources) in documented_extra.items():
+        statement = statements.pop(sid)
+        assert set(as_list(statement["Action"])) == actions
+        assert set(as_list(statement["Resource"])) == resources
+    # What is left is S3 and inference-profile resolution, the same for every kind.
+    assert {a for s in statements.values() for a in as_list(s["Action"])} <= {
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:AbortMultipartUpload",
+        "s3:ListBucket",
+        "s3:GetBucketLocation",
+        "s3:ListBucketMultipartUploads",
+        "bedrock:GetInferenceProfile",
+    }
+
+
+@pytest.mark.parametrize("kind", list(JobKind))
+def test_each_row_names_its_documentation_page(kind):
+    assert PERMISSIONS[kind].kind is kind
+    assert PERMISSIONS[kind].documentation == (
+        "https://docs.aws.amazon.com/bedrock/latest/userguide/" + PAGES[kind]
+    )
+
+
+def test_several_kinds_get_the_union_once():
+    statements = role_statements(frozenset(JobKind))
+    assert set(as_list(statements["InvokeSuiteModels"]["Action"])) == set().union(
+        *(actions for actions, _ in DOCUMENTED.values())
+    )
+    assert {"QueryKnowledgeBases", "ManageHumanLoops"} <= set(statements)
+    assert model_actions(JobKind) == tuple(sorted(model_actions(JobKind)))
+    assert [g.sid for g in extra_grants(JobKind)] == ["ManageHumanLoops", "QueryKnowledgeBases"]
+
+
+def test_a_role_for_no_kind_is_refused():
+    app = cdk.App()
+    stack = cdk.Stack(app, "RoleOnly")
+    with pytest.raises(ValueError, match="job_kinds is empty"):
+        EvaluationServiceRole(
+            stack, "Role", bucket=s3.Bucket(stack, "Bucket"), model_ids=MODELS, job_kinds=set()
+        )
+
+
+def test_only_human_jobs_need_cors():
+    assert [kind for kind in JobKind if needs_bucket_cors({kind})] == [JobKind.HUMAN]
+
+
+def test_the_shipped_suites_are_judge_jobs_so_the_stack_serves_that_kind(synthesized):
+    assert {JobKind.JUDGE} == SUITE_JOB_KINDS
+    role_id = synthesized.logical_id(synthesized.stack.service_role)
+    (policy,) = synthesized.json["Resources"][role_id]["Properties"]["Policies"]
+    (invoke,) = [
+        s for s in policy["PolicyDocument"]["Statement"] if s["Sid"] == "InvokeSuiteModels"
+    ]
+    assert set(invoke["Action"]) == {
+        "bedrock:InvokeModel",
+        "bedrock:CreateModelInvocationJob",
+        "bedrock:StopModelInvocationJob",
+    }

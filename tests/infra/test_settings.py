@@ -1,0 +1,38 @@
+import pytest
+
+from evalcore.polling import MAX_WAIT_SECONDS, MIN_WAIT_SECONDS
+from infra.settings import PipelineSettings
+
+
+class Context(dict):
+    def try_get_context(self, key):
+        return self.get(key)
+
+
+def test_defaults_have_one_home():
+    settings = PipelineSettings.from_context(Context())
+    assert settings == PipelineSettings()
+    assert (settings.polling.min_wait_seconds, settings.polling.max_wait_seconds) == (
+        MIN_WAIT_SECONDS,
+        MAX_WAIT_SECONDS,
+    )
+
+
+def test_context_values_arrive_as_strings_and_are_checked():
+    settings = PipelineSettings.from_context(
+        Context(pollMaxWaitSeconds="300", executionTimeoutHours=6)
+    )
+    assert (settings.poll_max_wait_seconds, settings.execution_timeout_hours) == (300, 6)
+    with pytest.raises(ValueError, match="resultsRetentionDays must be a whole number"):
+        PipelineSettings.from_context(Context(resultsRetentionDays="a year"))
+    with pytest.raises(ValueError, match="must be positive"):
+        PipelineSettings.from_context(Context(pollMinWaitSeconds="0"))
+
+
+def test_every_field_has_a_context_key():
+    assert PipelineSettings.context_keys() == {
+        "poll_min_wait_seconds": "pollMinWaitSeconds",
+        "poll_max_wait_seconds": "pollMaxWaitSeconds",
+        "execution_timeout_hours": "executionTimeoutHours",
+        "results_retention_days": "resultsRetentionDays",
+    }
