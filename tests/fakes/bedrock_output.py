@@ -13,7 +13,7 @@ def score(metric: str, result: float | str | None, explanation: str = "") -> dic
         "result": result,
         "evaluatorDetails": [
             {
-                "modelIdentifier": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                "modelIdentifier": "us.anthropic.claude-haiku-4-5-20251001-v1:0",
                 "explanation": explanation or f"Judged {metric}.",
             }
         ],

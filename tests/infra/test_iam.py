@@ -7,7 +7,9 @@ from tests.infra.conftest import as_list, render
 
 EVALUATION_JOBS = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:evaluation-job/*"
 SUITE_MODEL_ARNS = {
-    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
+    "inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0",
     "arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0",
     "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
     "inference-profile/us.amazon.nova-lite-v1:0",
@@ -34,7 +36,10 @@ def bucket(synthesized) -> str:
 
 def test_the_suites_still_name_the_models_these_tests_expect():
     models = set().union(*(suite.model_identifiers for suite in load_all_suites()))
-    assert models == {"anthropic.claude-3-5-sonnet-20240620-v1:0", "us.amazon.nova-lite-v1:0"}
+    assert models == {
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "us.amazon.nova-lite-v1:0",
+    }
 
 
 def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_role(synthesized):
