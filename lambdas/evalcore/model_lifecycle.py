@@ -108,7 +108,9 @@ def _foundation_model_id(model_arn: str) -> str:
 
 
 def _is_profile(identifier: str) -> bool:
-    return inference_profile_geography(identifier) is not None or ":inference-profile/" in identifier
+    return (
+        inference_profile_geography(identifier) is not None or ":inference-profile/" in identifier
+    )
 
 
 def _describe(lifecycle: Lifecycle, model_id: str, answer: Mapping[str, Any] | None) -> str:

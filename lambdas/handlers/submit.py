@@ -135,9 +135,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     with tempfile.SpooledTemporaryFile(max_size=STAGING_SPOOL_BYTES) as staged:
         stats = validate_into(dataset, suite, staged)
         estimate = estimate_cost(suite, stats)
-        request = build_create_job_request(
-            suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN")
-        )
+        request = build_create_job_request(suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN"))
         check_models(suite)
         stage(dataset.bucket, staged_key, staged)
     job_arn = create_job(request)

@@ -29,7 +29,10 @@ Scorer = Callable[[dict, str], "float | str | None"]
 # Lifecycle states the fake answers per model id; NOT_FOUND is what an end-of-life model gets.
 ACTIVE, LEGACY, NOT_FOUND = "ACTIVE", "LEGACY", "NOT_FOUND"
 # The Regions a system inference profile of each geography routes to (enough for the tests).
-PROFILE_REGIONS = {"us": ("us-east-1", "us-east-2", "us-west-2"), "eu": ("eu-central-1", "eu-west-1")}
+PROFILE_REGIONS = {
+    "us": ("us-east-1", "us-east-2", "us-west-2"),
+    "eu": ("eu-central-1", "eu-west-1"),
+}
 
 
 def _pattern(client, operation: str, *path: str) -> re.Pattern:
