@@ -109,7 +109,9 @@ def test_an_end_of_life_live_model_is_refused_naming_its_field():
     with fake_aws(judge(QUALITY), lifecycles={"amazon.nova-lite-v1:0": NOT_FOUND}) as world:
         rows = [{"prompt": prompt} for prompt in QUALITY]
         event = start(world, key="datasets/live-nova/smoke.jsonl", rows=rows)
-        with pytest.raises(SuiteError, match="live-nova.json: inference.modelIdentifier") as raised:
+        with pytest.raises(
+            SuiteError, match=r"live-nova\.json: inference\.modelIdentifier"
+        ) as raised:
             submit.handler(event, lambda_context())
         assert "'amazon.nova-lite-v1:0' is not offered" in str(raised.value)
         assert world.bedrock.creates() == []
