@@ -54,15 +54,15 @@ def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_rol
     assert not role["Properties"].get("ManagedPolicyArns")
 
 
-def test_the_service_role_reads_datasets_and_writes_results_only(synthesized):
+def test_the_service_role_reads_staged_copies_not_uploads_and_writes_results_only(synthesized):
     by_action = grants(synthesized, synthesized.stack.service_role)
     arn = bucket(synthesized)
-    assert resources_of(by_action["s3:GetObject"]) == {f"{arn}/datasets/*", f"{arn}/results/*"}
+    assert resources_of(by_action["s3:GetObject"]) == {f"{arn}/staging/*", f"{arn}/results/*"}
     assert resources_of(by_action["s3:PutObject"]) == {f"{arn}/results/*"}
     assert resources_of(by_action["s3:AbortMultipartUpload"]) == {f"{arn}/results/*"}
     (listing,) = by_action["s3:ListBucket"]
     assert listing["Resource"] == arn
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["datasets/*", "results/*"]}}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["staging/*", "results/*"]}}
     assert resources_of(by_action["s3:GetBucketLocation"]) == {arn}
     assert not [a for a in by_action if a.startswith("s3:") and "Delete" in a]
 
@@ -140,6 +140,15 @@ def test_submit_creates_jobs_for_suite_models_and_passes_only_the_service_role(s
     dataset_objects = {bucket(synthesized) + "/datasets/*"}
     assert resources_of(by_action.pop("s3:GetObject")) == dataset_objects
     assert resources_of(by_action.pop("s3:GetObjectVersion")) == dataset_objects
+    # It writes the validated copy the job reads, and nothing else in the bucket.
+    assert resources_of(by_action.pop("s3:PutObject")) == {bucket(synthesized) + "/staging/*"}
+    # The lifecycle check: every suite model, and the models behind each profile.
+    assert resources_of(by_action.pop("bedrock:GetFoundationModel")) == {
+        arn for arn in SUITE_MODEL_ARNS if ":foundation-model/" in arn
+    }
+    assert resources_of(by_action.pop("bedrock:GetInferenceProfile")) == {
+        arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
+    }
     assert by_action == {}
 
 
@@ -150,14 +159,18 @@ def test_poll_only_reads_evaluation_jobs(synthesized):
     assert by_action == {}
 
 
-def test_parse_reads_results_and_writes_reports_only(synthesized):
+def test_parse_reads_results_and_staged_copies_and_writes_reports_only(synthesized):
     by_action = function_grants(synthesized, "parse")
     common_actions(synthesized, "parse", by_action)
     arn = bucket(synthesized)
     (listing,) = by_action.pop("s3:ListBucket")
     assert listing["Resource"] == arn
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["results/*", "reports/*"]}}
-    assert resources_of(by_action.pop("s3:GetObject")) == {f"{arn}/results/*", f"{arn}/reports/*"}
+    assert resources_of(by_action.pop("s3:GetObject")) == {
+        f"{arn}/results/*",
+        f"{arn}/reports/*",
+        f"{arn}/staging/*",
+    }
     assert resources_of(by_action.pop("s3:PutObject")) == {f"{arn}/reports/*"}
     assert by_action == {}
 
