@@ -167,8 +167,9 @@ class PipelineFunctions(Construct):
                 self.submit,
                 f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
                 "CreateEvaluationJob is authorized against the foundation models a job names, "
-                "and GetFoundationModel reads their lifecycle; their ARNs have no account and cross-region profiles may route to any Region "
-                "of their geography, so the Region is a wildcard while the model id is fixed.",
+                "and GetFoundationModel reads their lifecycle; their ARNs have no account and "
+                "cross-region profiles may route to any Region of their geography, so the "
+                "Region is a wildcard while the model id is fixed.",
             )
 
         self._allow(self.poll, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])

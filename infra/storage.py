@@ -56,7 +56,8 @@ class PipelineBucket(Construct):
       a browser, and as not needed for automatic and judge jobs submitted through the API.
       Without it no browser origin may read the bucket cross-origin at all.
     - Results, reports and staged copies expire after `results_retention`; datasets are kept,
-      they are the inputs people curate. Old versions go after 30 days so versioning does not grow forever.
+      they are the inputs people curate. Old versions go after 30 days so versioning does not
+      grow forever.
     - Retained on stack deletion: it holds the evaluation history.
 
     The access-logs bucket needs no log bucket of its own: cdk-nag's S1 recognises a bucket

@@ -26,8 +26,8 @@ from tests.e2e.template_runtime import (
     transform_input,
 )
 from tests.fakes.aws import fake_aws
-from tests.fakes.bedrock_service import LEGACY
 from tests.fakes.bedrock_output import oriented
+from tests.fakes.bedrock_service import LEGACY
 from tests.template import resources_of
 
 MOTO_CONFIG = {
