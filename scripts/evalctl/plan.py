@@ -25,7 +25,7 @@ from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_state import DatasetRef
 from evalcore.staging import DatasetNormaliser
 from evalcore.suite import Suite, load_suite
-from evalctl import aws
+from evalctl.aws import Services
 from evalctl.commands import add_command_parser
 
 # Values only a deployed stack (or the upload itself) knows. The request is built with stand-ins
@@ -56,9 +56,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def check_account(suite: Suite, region: str | None) -> None:
+def check_account(suite: Suite, region: str | None, services: Services) -> None:
     """The pipeline's pre-submit lifecycle check, run with the user's credentials."""
-    catalog = ClientModelCatalog(aws.client("bedrock", region))
+    catalog = ClientModelCatalog(services.client("bedrock", region))
     problems = check_suite_models(suite, catalog, datetime.now(UTC))
     if problems:
         raise SuiteError(problems)
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if stats.problems:
         raise DatasetError([normaliser.in_upload_numbering(p) for p in stats.problems])
     if args.check_account:
-        check_account(suite, args.region)
+        check_account(suite, args.region, args.services)
 
     key = f"{DATASETS_PREFIX}{suite.name}/{args.dataset.name}"
     request = build_create_job_request(
