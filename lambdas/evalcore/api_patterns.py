@@ -16,6 +16,7 @@ import botocore.session
 
 SERVICE = "bedrock"
 OPERATION = "CreateEvaluationJob"
+_READABLE_PATTERN = 120
 
 # Where each value sits in the CreateEvaluationJob request; "[]" steps into a list's member.
 _AUTOMATED = ("evaluationConfig", "automated")
@@ -61,8 +62,14 @@ class StringRule:
         if self.max_length is not None and len(value) > self.max_length:
             return f"is longer than {self.max_length} characters"
         if self.pattern is not None and not self.pattern.fullmatch(value):
-            return f"does not match Bedrock's pattern for {self.field}: {self.model_pattern}"
+            return f"does not match Bedrock's pattern for {self.field}: {self.describe_pattern()}"
         return None
+
+    def describe_pattern(self) -> str:
+        """The pattern itself when it is short enough to read, else where to find it."""
+        if self.model_pattern is not None and len(self.model_pattern) <= _READABLE_PATTERN:
+            return self.model_pattern
+        return f"shape {self.shape} in botocore's {SERVICE} service model"
 
 
 @functools.cache

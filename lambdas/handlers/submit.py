@@ -10,11 +10,9 @@ from botocore.exceptions import ClientError
 
 from evalcore.cost import estimate_cost
 from evalcore.dataset import validate_dataset
-from evalcore.errors import Problem, SuiteError
 from evalcore.job_request import build_create_job_request
-from evalcore.layout import suite_name_from_dataset_key
 from evalcore.run_state import RunState
-from evalcore.suite import load_suite
+from evalcore.suite import suite_for_dataset_key
 from handlers import s3io
 from handlers.runtime import (
     bedrock_client,
@@ -56,11 +54,7 @@ def create_job(request: dict[str, Any]) -> str:
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = RunState.from_json(event)
     dataset = state.dataset
-    try:
-        suite_name = suite_name_from_dataset_key(dataset.key)
-    except ValueError as error:
-        raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
-    suite = load_suite(suite_name)
+    suite = suite_for_dataset_key(dataset.key)
     metrics.add_dimension(name="Suite", value=suite.name)
 
     stats = validate_dataset(

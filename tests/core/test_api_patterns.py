@@ -72,6 +72,12 @@ def test_the_whole_value_must_match_not_a_prefix():
     assert "shorter" in (api_patterns.inference_params().violation("") or "")
 
 
+def test_long_patterns_are_pointed_to_not_printed():
+    assert api_patterns.job_name().describe_pattern() == "[a-z0-9](-*[a-z0-9]){0,62}"
+    reason = api_patterns.evaluator_model_identifier().violation("claude") or ""
+    assert "shape EvaluatorModelIdentifier in botocore's bedrock service model" in reason
+
+
 def test_patterns_are_python_regexes():
     for field in api_patterns.PATHS:
         rule = api_patterns.rule(field)
