@@ -83,7 +83,7 @@ def test_plan_reports_bad_lines_and_exits_1(tmp_path, capsys):
     bad.write_text('{"prompt": "ok"}\n{"prompt": ""}\n')
     assert main(["plan", str(bad), "--suite", "support-assistant"]) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:2: prompt: is missing or empty" in err
+    assert f"{bad}:2: prompt: is empty" in err
     assert f"{bad}:1: modelResponses" in err
 
 
