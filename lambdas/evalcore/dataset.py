@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from evalcore.defaults import UNCATEGORIZED
 from evalcore.errors import DatasetError, Problem
-from evalcore.json_values import json_type
+from evalcore.json_values import json_type, key_label
 from evalcore.suite import InferenceMode, Suite, did_you_mean
 
 MAX_PROMPTS_PER_JOB = 1000
@@ -197,7 +197,7 @@ def _check_record(
         stats.warnings.append(
             Problem(
                 source,
-                unknown,
+                key_label(unknown),
                 "is not a field Bedrock reads; it will be ignored"
                 + did_you_mean(unknown, KNOWN_FIELDS),
                 "remove it or check its spelling",

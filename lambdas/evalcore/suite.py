@@ -18,7 +18,7 @@ from typing import Any
 from evalcore import api_patterns
 from evalcore.defaults import LOW_SCORE_THRESHOLD, MAX_CATEGORY_DIMENSIONS, REGRESSION_TOLERANCE
 from evalcore.errors import Problem, SuiteError
-from evalcore.json_values import json_type
+from evalcore.json_values import json_type, key_label
 from evalcore.layout import DATASET_SUFFIX, DATASETS_PREFIX, suite_name_from_dataset_key
 from evalcore.metrics import JUDGE_MODEL_METRICS, Direction, direction_of
 
@@ -153,7 +153,7 @@ def _check_keys(
     for key in data:
         if key in allowed:
             continue
-        field_name = f"{where}.{key}" if where else key
+        field_name = f"{where}.{key_label(key)}" if where else key_label(key)
         if not where and key in NOT_SUPPORTED_YET:
             problems.append(
                 Problem(
