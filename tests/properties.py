@@ -25,7 +25,7 @@ property_settings = settings(
 )
 
 
-def json_values(keys: st.SearchStrategy[str]) -> st.SearchStrategy[object]:
+def json_values(keys: st.SearchStrategy[str], max_leaves: int = 25) -> st.SearchStrategy[object]:
     """Any decoded JSON, including NaN/Infinity and integers too large for a float."""
     scalars = (
         st.none()
@@ -40,7 +40,7 @@ def json_values(keys: st.SearchStrategy[str]) -> st.SearchStrategy[object]:
             st.lists(children, max_size=4)
             | st.dictionaries(keys | st.text(max_size=8), children, max_size=5)
         ),
-        max_leaves=25,
+        max_leaves=max_leaves,
     )
 
 
