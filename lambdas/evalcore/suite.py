@@ -613,12 +613,10 @@ def suite_names(suites_dir: Path | None = None) -> list[str]:
 
 
 def _no_such_suite_fix(name: str, directory: Path) -> str:
-    known = suite_names(directory)
-    listed = ", ".join(known) or "none"
-    return (
-        f"use one of the suites: {listed}{did_you_mean(name, known)}; "
-        f"or add {name}.json to {directory.name}/ and redeploy"
-    )
+    listed = ", ".join(suite_names(directory)) or "none"
+    if not SUITE_NAME_PATTERN.match(name):
+        return f"use one of the suites: {listed}"
+    return f"use one of the suites: {listed}; or add {name}.json to {directory.name}/ and redeploy"
 
 
 def load_suite(name_or_path: str, suites_dir: Path | None = None) -> Suite:
@@ -634,7 +632,8 @@ def load_suite(name_or_path: str, suites_dir: Path | None = None) -> Suite:
                 Problem(
                     str(path),
                     "<file>",
-                    f"no suite named {name_or_path!r}",
+                    f"no suite named {name_or_path!r}"
+                    + did_you_mean(name_or_path, suite_names(directory)),
                     _no_such_suite_fix(name_or_path, directory),
                 )
             ]
@@ -665,7 +664,8 @@ def suite_for_dataset_key(key: str, suites_dir: Path | None = None) -> Suite:
                 Problem(
                     key,
                     "<key>",
-                    f"no suite named {name!r} (the folder after {DATASETS_PREFIX} names the suite)",
+                    f"no suite named {name!r}{did_you_mean(name, suite_names(directory))} "
+                    f"(the folder after {DATASETS_PREFIX} names the suite)",
                     _no_such_suite_fix(name, directory),
                 )
             ]
