@@ -1,7 +1,7 @@
 """Shared Hypothesis settings and strategies for the property-based tests.
 
 `derandomize=True` makes every run try the same examples, so CI is deterministic and fast;
-set HYPOTHESIS_THOROUGH=1 for a randomised run with ten times the examples when hunting bugs.
+set HYPOTHESIS_THOROUGH=1 for a randomised run with 15 times the examples when hunting bugs.
 No example database is written: a failure is reproduced from the printed falsifying example.
 """
 
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 _THOROUGH = os.environ.get("HYPOTHESIS_THOROUGH") == "1"
-EXAMPLES = 3000 if _THOROUGH else 300
+EXAMPLES = 3000 if _THOROUGH else 200
 
 property_settings = settings(
     max_examples=EXAMPLES,

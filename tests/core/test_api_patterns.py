@@ -1,3 +1,4 @@
+import gzip
 import json
 import re
 from pathlib import Path
@@ -12,8 +13,6 @@ MODEL_FILE = Path(botocore.__file__).parent / "data" / "bedrock" / "2023-04-20" 
 
 def raw_model() -> dict:
     """The service model read straight from disk, independently of botocore's loader."""
-    import gzip
-
     gz = MODEL_FILE.with_suffix(".json.gz")
     text = gzip.decompress(gz.read_bytes()) if gz.exists() else MODEL_FILE.read_bytes()
     return json.loads(text)
