@@ -12,14 +12,13 @@ from botocore.exceptions import ClientError
 
 from evalcore.cost import estimate_cost
 from evalcore.dataset import DatasetStats, validate_dataset
-from evalcore.errors import DatasetError, InputError, Problem, SuiteError
+from evalcore.errors import DatasetError, InputError, SuiteError
 from evalcore.job_request import build_create_job_request, staged_key_for
-from evalcore.layout import suite_name_from_dataset_key
 from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_metrics import PipelineMetric, pipeline_count
 from evalcore.run_state import DatasetRef, RunState, RunStateError
 from evalcore.staging import DatasetNormaliser
-from evalcore.suite import Suite, load_suite
+from evalcore.suite import Suite, suite_for_dataset_key
 from handlers import s3io
 from handlers.run_end import publish_metrics
 from handlers.runtime import (
@@ -124,11 +123,7 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
     the job request, or the InputError saying what to fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
-    try:
-        suite_name = suite_name_from_dataset_key(dataset.key)
-    except ValueError as error:
-        raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
-    suite = load_suite(suite_name)
+    suite = suite_for_dataset_key(dataset.key)
     staged_key = staged_key_for(suite, dataset)
     with tempfile.SpooledTemporaryFile(max_size=STAGING_SPOOL_BYTES) as staged:
         stats = validate_into(dataset, suite, staged)
