@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from evalcore.defaults import LOW_SCORE_THRESHOLD, UNCATEGORIZED
 from evalcore.metrics import LOWER_IS_BETTER_METRICS
 from evalcore.results import MalformedLine, ResultRecord
-from evalcore.summary import LowScore, MetricResult
+from evalcore.summary import HISTOGRAM_BINS, LowScore, MetricResult, histogram_bin
 
 MAX_LOW_SCORES = 100
 MAX_MALFORMED_KEPT = 50
@@ -33,6 +33,7 @@ class MetricStats:
     maximum: float | None = None
     low_count: int = 0
     labels: Counter[str] = field(default_factory=Counter)
+    histogram: list[int] = field(default_factory=lambda: [0] * HISTOGRAM_BINS)
 
     def add(self, result: float | str | None) -> None:
         """Runs twice per judged score (metric and category): kept to plain comparisons."""
@@ -47,6 +48,7 @@ class MetricStats:
                 self.minimum = result
             if self.maximum is None or result > self.maximum:
                 self.maximum = result
+            self.histogram[histogram_bin(result)] += 1
 
     @property
     def scored(self) -> int:
@@ -66,6 +68,7 @@ class MetricStats:
             maximum=self.maximum,
             low_count=self.low_count,
             labels=dict(sorted(self.labels.items())),
+            histogram=tuple(self.histogram),
         )
 
 

@@ -91,3 +91,12 @@ def test_malformed_lines_are_counted():
     assert agg.records == 1
     assert agg.malformed_count == 1
     assert (agg.malformed[0].source, agg.malformed[0].line) == ("f", 1)
+
+
+def test_score_histograms_have_ten_bins_and_leave_out_na_and_labels():
+    scores = [0.0, 0.09, 0.1, 0.3, 0.5, 0.75, 0.99, 1.0, None, "formal"]
+    agg = aggregate([model_row(str(i), {"m": s}, category="c") for i, s in enumerate(scores)])
+    expected = (2, 1, 0, 1, 0, 1, 0, 1, 0, 2)
+    assert agg.metric_results()["m"].histogram == expected
+    assert agg.category_results()["c"]["m"].histogram == expected
+    assert sum(expected) == agg.metric_results()["m"].scored
