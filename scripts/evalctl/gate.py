@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,17 +36,23 @@ from evalcore.paired import (
     PairedChange,
     RecordScores,
     compare_runs,
-    per_record_scores,
 )
 from evalcore.report import threshold_breaches
 from evalcore.suite import Suite, Threshold, load_suite
 from evalcore.summary import ThresholdBreach
 from evalctl import aws
 from evalctl.commands import add_command_parser
-from evalctl.runs import BucketRun, Item, iter_bucket_records, iter_local_records, local_outputs
-from evalctl.stack import DEFAULT_STACK_NAME, stack_outputs
-
-ClientFactory = Callable[..., Any]
+from evalctl.runs import (
+    BucketRun,
+    ClientFactory,
+    Item,
+    add_run_arguments,
+    aggregate_and_pair,
+    bucket_name,
+    iter_bucket_records,
+    iter_local_records,
+    local_outputs,
+)
 
 
 def metric_bound(text: str) -> tuple[str, float]:
@@ -77,14 +83,6 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
     return value
-
-
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """Where the bucket is: shared by report and gate."""
-    parser.add_argument("--suite", help="suite name or file: thresholds, tolerances, bucket path")
-    parser.add_argument("--stack-name", default=DEFAULT_STACK_NAME, help="default: %(default)s")
-    parser.add_argument("--bucket", help="the pipeline bucket (default: the stack's BucketName)")
-    parser.add_argument("--region", help="AWS Region (else the configured default)")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -209,19 +207,6 @@ def to_json(result: GateResult) -> dict[str, Any]:
     }
 
 
-def _feeding(aggregator: ScoreAggregator, items: Iterable[Item]) -> Iterator[Item]:
-    """One pass over a run's records feeds both the means and the per-record scores."""
-    for item in items:
-        aggregator.add(item)
-        yield item
-
-
-def _bucket(args: argparse.Namespace, client: ClientFactory) -> str:
-    if args.bucket:
-        return args.bucket
-    return stack_outputs(client("cloudformation", args.region), args.stack_name).bucket_name
-
-
 def read_run(
     args: argparse.Namespace,
     folder: Path | None,
@@ -235,11 +220,9 @@ def read_run(
         assert job is not None
         if suite is None:
             raise InputError([Problem("--job", job, "needs the run's suite", "add --suite <name>")])
-        run_ref = BucketRun(_bucket(args, client), suite.name, job)
+        run_ref = BucketRun(bucket_name(args, client), suite.name, job)
         items = iter_bucket_records(client("s3", args.region), run_ref)
-    aggregator = ScoreAggregator()
-    scores = per_record_scores(_feeding(aggregator, items))
-    return aggregator, scores
+    return aggregate_and_pair(items)
 
 
 def _usage(message: str) -> int:

@@ -7,16 +7,19 @@ Keys come from evalcore.layout, so the CLI and the Lambdas never disagree about 
 
 from __future__ import annotations
 
+import argparse
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from evalcore.aggregate import ScoreAggregator
 from evalcore.errors import InputError, Problem
 from evalcore.layout import REPORTS_PREFIX, SUMMARY_FILE, report_prefix, results_prefix
+from evalcore.paired import RecordScores, per_record_scores
 from evalcore.results import (
     MalformedLine,
     ResultRecord,
@@ -26,8 +29,25 @@ from evalcore.results import (
 )
 from evalcore.summary import Summary
 from evalctl.console import progress_bar
+from evalctl.stack import DEFAULT_STACK_NAME, stack_outputs
 
 Item = ResultRecord | MalformedLine
+# evalctl.aws.client, or a test's function handing out Stubber-wrapped or moto clients.
+ClientFactory = Callable[..., Any]
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the pipeline's bucket is, for commands that read runs from it."""
+    parser.add_argument("--suite", help="suite name or file: thresholds, tolerances, bucket path")
+    parser.add_argument("--stack-name", default=DEFAULT_STACK_NAME, help="default: %(default)s")
+    parser.add_argument("--bucket", help="the pipeline bucket (default: the stack's BucketName)")
+    parser.add_argument("--region", help="AWS Region (else the configured default)")
+
+
+def bucket_name(args: argparse.Namespace, client: ClientFactory) -> str:
+    if args.bucket:
+        return str(args.bucket)
+    return stack_outputs(client("cloudformation", args.region), args.stack_name).bucket_name
 
 
 @dataclass(frozen=True)
@@ -173,3 +193,18 @@ def bucket_summary_keys(s3: Any, bucket: str, suite: str) -> list[str]:
 
 def oldest_first(summaries: Iterable[Summary]) -> list[Summary]:
     return sorted(summaries, key=lambda summary: summary.generated_at)
+
+
+def _feeding(aggregator: ScoreAggregator, items: Iterable[Item]) -> Iterator[Item]:
+    for item in items:
+        aggregator.add(item)
+        yield item
+
+
+def aggregate_and_pair(
+    items: Iterable[Item], aggregator: ScoreAggregator | None = None
+) -> tuple[ScoreAggregator, RecordScores]:
+    """One pass over a run's records feeds both its statistics and its per-record scores."""
+    aggregator = aggregator or ScoreAggregator()
+    scores = per_record_scores(_feeding(aggregator, items))
+    return aggregator, scores

@@ -1,0 +1,91 @@
+"""Metric-refinement hints read from the data: which metrics are not telling the team much.
+
+Three signs, each a reason to change the suite rather than the application:
+- mostly not applicable: the judge finds the metric does not apply to most records;
+- scores everything well: nearly every record lands in the best tenth of the scale, so the
+  metric cannot tell a good answer from a bad one on this dataset;
+- swings between runs: the same records get different verdicts from one run to the next
+  (needs per-record scores of two runs: see evalcore.paired).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from evalcore.metrics import direction_of
+from evalcore.paired import SWING_STEP, PairedChange
+from evalcore.summary import MetricResult
+
+# Above this share of N/A results a metric is mostly not measuring anything.
+HIGH_NA_RATE = 0.6
+# At or above this share of scored records in the best tenth, a metric does not discriminate.
+CEILING_SHARE = 0.9
+# At or above this share of shared records moving a rubric step, the judge is inconsistent.
+SWING_SHARE = 0.2
+# Fewer scored (or shared) records than this say too little for a hint.
+MIN_RECORDS_FOR_HINT = 10
+
+
+class HintKind(StrEnum):
+    MOSTLY_NOT_APPLICABLE = "mostly-not-applicable"
+    SCORES_EVERYTHING_WELL = "scores-everything-well"
+    SWINGS_BETWEEN_RUNS = "swings-between-runs"
+
+
+@dataclass(frozen=True)
+class Hint:
+    metric: str
+    kind: HintKind
+    message: str
+
+
+def best_tenth_share(metric: str, stats: MetricResult) -> float | None:
+    """Share of scored records in the best tenth of the scale (the top bin, or the bottom one
+    for a lower-is-better metric); None for a summary without histograms."""
+    if not stats.histogram or not stats.scored:
+        return None
+    best = stats.histogram[0] if direction_of(metric).goodness(0.0) == 1.0 else stats.histogram[-1]
+    return best / stats.scored
+
+
+def refinement_hints(
+    metrics: Mapping[str, MetricResult], paired: Iterable[PairedChange] = ()
+) -> tuple[Hint, ...]:
+    hints = []
+    for metric, stats in metrics.items():
+        if stats.count and stats.na_rate > HIGH_NA_RATE:
+            hints.append(
+                Hint(
+                    metric,
+                    HintKind.MOSTLY_NOT_APPLICABLE,
+                    f"N/A on {stats.na_rate:.0%} of records: the judge finds it does not apply "
+                    "to most of these prompts (e.g. Faithfulness without a context). Drop it "
+                    "from the suite, or add the context or reference it needs.",
+                )
+            )
+        share = best_tenth_share(metric, stats)
+        if share is not None and stats.scored >= MIN_RECORDS_FOR_HINT and share >= CEILING_SHARE:
+            hints.append(
+                Hint(
+                    metric,
+                    HintKind.SCORES_EVERYTHING_WELL,
+                    f"puts {share:.0%} of {stats.scored} scored records in the best tenth of "
+                    "its scale: it does not separate good answers from bad ones here. Add "
+                    "harder or adversarial records, or a custom metric with a stricter rubric.",
+                )
+            )
+    for change in paired:
+        if change.shared >= MIN_RECORDS_FOR_HINT and change.swing_share >= SWING_SHARE:
+            hints.append(
+                Hint(
+                    change.metric,
+                    HintKind.SWINGS_BETWEEN_RUNS,
+                    f"moved by {SWING_STEP:g} or more on {change.swing_share:.0%} of the "
+                    f"{change.shared} records both runs scored: the judge is inconsistent on "
+                    "the same input. Tighten the metric's rubric, use a stronger judge, and "
+                    "gate on the paired interval (evalctl gate), not on the mean.",
+                )
+            )
+    return tuple(sorted(hints, key=lambda hint: (hint.metric, hint.kind)))
