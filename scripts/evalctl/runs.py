@@ -181,18 +181,16 @@ def read_bucket_summary(s3: Any, bucket: str, key: str) -> Summary:
 
 
 def bucket_summary_keys(s3: Any, bucket: str, suite: str) -> list[str]:
-    """Every run's immutable summary under reports/<suite>/ (not latest-summary.json)."""
+    """Every run's immutable summary under reports/<suite>/ (not latest-summary.json),
+    oldest written first."""
     prefix = f"{REPORTS_PREFIX}{suite}/"
-    return sorted(
-        item["Key"]
+    items = [
+        item
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
         for item in page.get("Contents", [])  # absent when empty
         if item["Key"].endswith("/" + SUMMARY_FILE) and item["Key"].count("/") == 3
-    )
-
-
-def oldest_first(summaries: Iterable[Summary]) -> list[Summary]:
-    return sorted(summaries, key=lambda summary: summary.generated_at)
+    ]
+    return [item["Key"] for item in sorted(items, key=lambda i: (i["LastModified"], i["Key"]))]
 
 
 def _feeding(aggregator: ScoreAggregator, items: Iterable[Item]) -> Iterator[Item]:

@@ -2,8 +2,10 @@
 
 Three signs, each a reason to change the suite rather than the application:
 - mostly not applicable: the judge finds the metric does not apply to most records;
-- scores everything well: nearly every record lands in the best tenth of the scale, so the
-  metric cannot tell a good answer from a bad one on this dataset;
+- scores everything high: nearly every record lands in the top tenth of a higher-is-better
+  metric's scale, so it cannot tell a good answer from a bad one on this dataset (a safety
+  metric such as Harmfulness finding nothing is the goal on benign records, not a flaw of the
+  metric: its test is adversarial records, e.g. `evalctl guardrails`);
 - swings between runs: the same records get different verdicts from one run to the next
   (needs per-record scores of two runs: see evalcore.paired).
 """
@@ -14,13 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from evalcore.metrics import direction_of
+from evalcore.metrics import Direction, direction_of
 from evalcore.paired import SWING_STEP, PairedChange
 from evalcore.summary import MetricResult
 
 # Above this share of N/A results a metric is mostly not measuring anything.
 HIGH_NA_RATE = 0.6
-# At or above this share of scored records in the best tenth, a metric does not discriminate.
+# At or above this share of scored records in the top tenth, a metric does not discriminate.
 CEILING_SHARE = 0.9
 # At or above this share of shared records moving a rubric step, the judge is inconsistent.
 SWING_SHARE = 0.2
@@ -30,7 +32,7 @@ MIN_RECORDS_FOR_HINT = 10
 
 class HintKind(StrEnum):
     MOSTLY_NOT_APPLICABLE = "mostly-not-applicable"
-    SCORES_EVERYTHING_WELL = "scores-everything-well"
+    SCORES_EVERYTHING_HIGH = "scores-everything-high"
     SWINGS_BETWEEN_RUNS = "swings-between-runs"
 
 
@@ -41,13 +43,12 @@ class Hint:
     message: str
 
 
-def best_tenth_share(metric: str, stats: MetricResult) -> float | None:
-    """Share of scored records in the best tenth of the scale (the top bin, or the bottom one
-    for a lower-is-better metric); None for a summary without histograms."""
+def top_tenth_share(stats: MetricResult) -> float | None:
+    """Share of scored records in the top tenth of the scale; None for a summary written
+    before histograms."""
     if not stats.histogram or not stats.scored:
         return None
-    best = stats.histogram[0] if direction_of(metric).goodness(0.0) == 1.0 else stats.histogram[-1]
-    return best / stats.scored
+    return stats.histogram[-1] / stats.scored
 
 
 def refinement_hints(
@@ -65,13 +66,18 @@ def refinement_hints(
                     "from the suite, or add the context or reference it needs.",
                 )
             )
-        share = best_tenth_share(metric, stats)
-        if share is not None and stats.scored >= MIN_RECORDS_FOR_HINT and share >= CEILING_SHARE:
+        share = top_tenth_share(stats)
+        if (
+            direction_of(metric) is Direction.HIGHER_IS_BETTER
+            and share is not None
+            and stats.scored >= MIN_RECORDS_FOR_HINT
+            and share >= CEILING_SHARE
+        ):
             hints.append(
                 Hint(
                     metric,
-                    HintKind.SCORES_EVERYTHING_WELL,
-                    f"puts {share:.0%} of {stats.scored} scored records in the best tenth of "
+                    HintKind.SCORES_EVERYTHING_HIGH,
+                    f"puts {share:.0%} of {stats.scored} scored records in the top tenth of "
                     "its scale: it does not separate good answers from bad ones here. Add "
                     "harder or adversarial records, or a custom metric with a stricter rubric.",
                 )

@@ -205,7 +205,8 @@ def _trend(report: Report) -> str:
 
 def _hints(report: Report) -> str:
     items = "".join(
-        f'<p class="hint" data-kind="{hint.kind.value}"><b>{escape(hint.metric)}</b> '
+        f'<p class="hint" data-metric="{escape(hint.metric)}" data-kind="{hint.kind.value}">'
+        f"<b>{escape(hint.metric)}</b> "
         f"<code>{hint.kind.value}</code> {escape(hint.message)}</p>"
         for hint in report.hints
     )

@@ -29,11 +29,13 @@ def sparkline(values: Sequence[float | None]) -> str:
 
 
 def cell(text: str) -> str:
-    return escape(text).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    return escape(text, quote=False).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
 
 
 def quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in escape(text).splitlines() or [""])
+    return "\n".join(
+        f"> {line}" if line else ">" for line in escape(text, quote=False).splitlines() or [""]
+    )
 
 
 def render_markdown(report: Report) -> str:
