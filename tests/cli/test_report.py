@@ -138,7 +138,7 @@ def test_a_named_baseline_replaces_the_previous_run(runs, tmp_path):
     named = tmp_path / "named.json"
     named.write_text(json.dumps(baseline))
     markdown, html = report(runs, tmp_path / "out", "--baseline", str(named))
-    assert "Against release-1.4 (means of each run):" in markdown
+    assert "Against release-1.4: each run's mean, compared plainly:" in markdown
     assert "Against <b>release-1.4</b>" in html
 
 
@@ -179,7 +179,7 @@ def test_a_run_is_reported_from_the_bucket_with_the_suites_history(runs, tmp_pat
     markdown = (out / "report.md").read_text()
     assert "# Evaluation report: support-assistant · support-assistant-day-15" in markdown
     assert "## Trend over 3 run(s)" in markdown
-    assert f"Against {suite}-day-8 (means of each run):" in markdown
+    assert f"Against {suite}-day-8: each run's mean, compared plainly:" in markdown
     assert "| Builtin.Correctness | 60 |" in markdown
 
 

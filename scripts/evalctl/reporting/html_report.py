@@ -13,6 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from evalcore.metrics import direction_of
+from evalcore.paired import PairedChange
 from evalcore.suite import Threshold
 from evalctl.reporting import numbers, svg
 from evalctl.reporting.model import Report
@@ -158,7 +159,8 @@ def _comparison(report: Report) -> str:
             for metric, change in comparison.metrics.items()
         )
         parts.append(
-            f"<p>Against <b>{escape(name)}</b> (each run's mean):</p><table><thead><tr>"
+            f"<p>Against <b>{escape(name)}</b>: each run's mean, compared plainly "
+            "(what the pipeline's summary records).</p><table><thead><tr>"
             '<th>metric</th><th class="num">previous</th><th class="num">current</th>'
             '<th class="num">change</th><th class="num">tolerance</th><th>regressed</th>'
             f"</tr></thead><tbody>{rows}</tbody></table>"
@@ -170,21 +172,29 @@ def _comparison(report: Report) -> str:
             f'<td class="num">{numbers.signed(c.mean_worsening)}</td>'
             f'<td class="num">[{numbers.signed(c.ci_low)}, {numbers.signed(c.ci_high)}]</td>'
             f'<td class="num">{numbers.rate(c.swing_share)}</td>'
-            f"<td>{'<span class=bad>regression</span>' if c.regressed else 'within noise'}"
-            "</td></tr>"
+            f"<td>{_paired_verdict(c)}</td></tr>"
             for c in report.paired
         )
         confidence = report.paired[0].confidence
         parts.append(
-            "<p>Paired on the records both runs scored: mean worsening (positive is worse) with "
-            f"its {confidence:.0%} bootstrap interval, and the share of records whose score "
-            "moved by a rubric step or more.</p><table><thead><tr><th>metric</th>"
+            "<p>Paired on the records both runs scored, as <code>evalctl gate</code> decides: "
+            f"mean worsening (positive is worse) with its {confidence:.0%} bootstrap interval, "
+            "and the share of records whose score moved by a rubric step or more.</p>"
+            "<table><thead><tr><th>metric</th>"
             '<th class="num">shared</th><th class="num">worsening</th>'
             '<th class="num">interval</th><th class="num">swings</th><th>verdict</th>'
             f"</tr></thead><tbody>{rows}</tbody></table>"
         )
     parts.append("</section>")
     return "".join(parts)
+
+
+def _paired_verdict(change: PairedChange) -> str:
+    if change.regressed:
+        return '<span class="bad">regression</span>'
+    if change.within_noise:
+        return "worse, but within judge noise"
+    return "no regression"
 
 
 def _trend(report: Report) -> str:
@@ -228,8 +238,8 @@ def _lowest(report: Report) -> str:
     records = "".join(
         f'<div class="record" data-metric="{escape(low.metric)}" data-score="{low.score!r}">'
         f"<h3>{index}. {escape(low.metric)} = {numbers.score(low.score)}"
-        f' <span class="muted">· category {escape(low.category or "(none)")} · '
-        f"{escape(low.source)}:{low.line}</span></h3>"
+        f' <span class="muted">· category {escape(low.category or "(none)")}</span></h3>'
+        f'<div class="label source">{escape(low.source)}:{low.line}</div>'
         f'<div class="label">Prompt</div><div class="text prompt">{escape(low.prompt)}</div>'
         f'<div class="label">Response</div><div class="text response">{escape(low.response)}'
         '</div><div class="label">Judge\'s reasoning</div>'

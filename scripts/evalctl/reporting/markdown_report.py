@@ -82,7 +82,9 @@ def render_markdown(report: Report) -> str:
     for index, low in enumerate(report.lowest, start=1):
         lines += [
             f"### {index}. {cell(low.metric)} = {numbers.score(low.score)}"
-            f" · category {cell(low.category or '(none)')} · {cell(low.source)}:{low.line}",
+            f" · category {cell(low.category or '(none)')}",
+            "",
+            f"`{low.source}:{low.line}`",
             "",
             "**Prompt**",
             "",
@@ -110,7 +112,7 @@ def _comparison(report: Report) -> list[str]:
     if comparison is not None:
         name = comparison.previous_job_name or comparison.previous_summary_key or "baseline"
         lines += [
-            f"Against {cell(name)} (means of each run):",
+            f"Against {cell(name)}: each run's mean, compared plainly:",
             "",
             "| metric | previous | current | change | tolerance | regressed |",
             "|---|---:|---:|---:|---:|---|",
@@ -124,13 +126,20 @@ def _comparison(report: Report) -> list[str]:
     if report.paired:
         lines += [
             "",
-            "Paired on the records both runs scored (bootstrap interval of the worsening):",
+            "Paired on the records both runs scored, as `evalctl gate` decides "
+            "(bootstrap interval of the worsening):",
             "",
             "| metric | shared | worsening | interval | swings | verdict |",
             "|---|---:|---:|---|---:|---|",
         ]
         for paired in report.paired:
-            verdict = "**regression**" if paired.regressed else "within noise or better"
+            verdict = (
+                "**regression**"
+                if paired.regressed
+                else "worse, but within judge noise"
+                if paired.within_noise
+                else "no regression"
+            )
             lines.append(
                 f"| {cell(paired.metric)} | {paired.shared} | "
                 f"{numbers.signed(paired.mean_worsening)} | "
