@@ -148,10 +148,11 @@ def trend(metric: str, points: Sequence[tuple[str, float | None]]) -> str:
             f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1565c0" '
             f'data-value="{mean!r}"><title>{escape(label)}: {mean:.3f}</title></circle>'
         )
-    if points:
+    if len(points) == 1:
+        body.append(_text(left + plot_width / 2, height - 6, _clip(points[0][0], 16), size=10))
+    elif points:
         body.append(_text(left, height - 6, _clip(points[0][0], 16), "start", 10))
-        if len(points) > 1:
-            body.append(_text(left + plot_width, height - 6, _clip(points[-1][0], 16), "end", 10))
+        body.append(_text(left + plot_width, height - 6, _clip(points[-1][0], 16), "end", 10))
     return _svg("trend", width, height, f"{metric} over runs", body, metric=metric)
 
 
