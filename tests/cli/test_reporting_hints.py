@@ -3,7 +3,7 @@ from evalcore.summary import MetricResult
 from evalctl.reporting.hints import HintKind, refinement_hints, top_tenth_share
 
 
-def stats(histogram=(), na=0, scored=None) -> MetricResult:
+def stats(histogram=(), na=0, scored=None, maximum=None) -> MetricResult:
     scored = sum(histogram) if scored is None else scored
     return MetricResult(
         mean=0.5 if scored else None,
@@ -11,7 +11,7 @@ def stats(histogram=(), na=0, scored=None) -> MetricResult:
         scored=scored,
         na_count=na,
         minimum=None,
-        maximum=None,
+        maximum=maximum,
         histogram=tuple(histogram),
     )
 
@@ -54,3 +54,11 @@ def test_a_metric_swinging_between_runs_is_flagged_from_paired_scores():
         ("m", HintKind.SWINGS_BETWEEN_RUNS)
     }
     assert kinds({}, [compare_metric("m", steady, baseline, tolerance=0.05)]) == set()
+
+
+def test_a_custom_metric_scored_outside_0_1_gets_no_ceiling_hint():
+    clamped = (0,) * 9 + (20,)
+    assert kinds({"my-scale": stats(clamped, maximum=5.0)}) == set()
+    assert kinds({"my-scale": stats(clamped, maximum=1.0)}) == {
+        ("my-scale", HintKind.SCORES_EVERYTHING_HIGH)
+    }

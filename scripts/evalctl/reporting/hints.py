@@ -43,10 +43,16 @@ class Hint:
     message: str
 
 
+def on_unit_scale(stats: MetricResult) -> bool:
+    """Bedrock's built-in metrics score 0-1; a custom metric's rating scale may use other
+    values, and then the 0-1 histogram bins (which clamp) do not describe it."""
+    return all(v is None or 0.0 <= v <= 1.0 for v in (stats.minimum, stats.maximum))
+
+
 def top_tenth_share(stats: MetricResult) -> float | None:
     """Share of scored records in the top tenth of the scale; None for a summary written
-    before histograms."""
-    if not stats.histogram or not stats.scored:
+    before histograms, or a metric scored outside 0-1."""
+    if not stats.histogram or not stats.scored or not on_unit_scale(stats):
         return None
     return stats.histogram[-1] / stats.scored
 

@@ -16,6 +16,7 @@ from evalcore.metrics import direction_of
 from evalcore.paired import PairedChange
 from evalcore.suite import Threshold
 from evalctl.reporting import numbers, svg
+from evalctl.reporting.hints import on_unit_scale
 from evalctl.reporting.model import Report
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -90,7 +91,7 @@ def _distributions(report: Report) -> str:
     figures = [
         _figure(metric, svg.histogram(metric, stats.histogram, direction_of(metric)))
         for metric, stats in report.summary.metrics.items()
-        if stats.histogram
+        if stats.histogram and on_unit_scale(stats)
     ]
     body = (
         f'<div class="charts">{"".join(figures)}</div>'

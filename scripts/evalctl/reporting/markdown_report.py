@@ -13,6 +13,7 @@ from html import escape
 from evalcore.metrics import direction_of
 from evalcore.suite import Threshold
 from evalctl.reporting import numbers
+from evalctl.reporting.hints import on_unit_scale
 from evalctl.reporting.model import Report
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -63,7 +64,8 @@ def render_markdown(report: Report) -> str:
             f"| {cell(metric)} | {direction_of(metric).value} | {numbers.score(stats.mean)} | "
             f"{stats.scored} | {stats.na_count} | {numbers.rate(stats.na_rate)} | "
             f"{numbers.score(stats.minimum)} | {numbers.score(stats.maximum)} | "
-            f"`{sparkline([float(c) for c in stats.histogram])}` | {status} |"
+            f"`{sparkline([float(c) for c in stats.histogram]) if on_unit_scale(stats) else ''}` "
+            f"| {status} |"
         )
     metrics = list(summary.metrics)
     lines += ["", "## By category (mean per metric)", ""]
