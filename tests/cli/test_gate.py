@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from evalcore.aggregate import ScoreAggregator
 from evalcore.layout import results_prefix
 from evalcore.report import compare_with_baseline
 from evalcore.results import iter_result_records
+from evalcore.suite import Suite, load_suite
 from evalcore.summary import Baseline
 from evalctl import gate
 from evalctl.cli import main
@@ -132,6 +134,7 @@ def test_judge_noise_beyond_the_suites_tolerance_does_not_fail_the_gate(tmp_path
     after = [score + rng.choice([-0.25, 0.0, 0.25]) for score in before]
     baseline = folder(tmp_path, "baseline", {CORRECTNESS: before})
     current = folder(tmp_path, "current", {CORRECTNESS: after})
+    # The suite gives the tolerance; --min replaces its thresholds on metrics this run lacks.
     suite_args = ["--suite", "support-assistant", "--min", f"{CORRECTNESS}=0"]
     assert naive_regressions(current, baseline, _support_assistant()) == (CORRECTNESS,)
 
@@ -194,15 +197,11 @@ def test_usage_errors_exit_2(argv, capsys):
     assert "error:" in capsys.readouterr().err
 
 
-def _support_assistant():
-    from evalcore.suite import load_suite
-
+def _support_assistant() -> Suite:
     return load_suite("support-assistant")
 
 
-def _tolerance_zero():
-    from dataclasses import replace
-
+def _tolerance_zero() -> Suite:
     return replace(_support_assistant(), regression_tolerance=0.0)
 
 
