@@ -11,7 +11,7 @@ from evalcore.paired import (
     per_record_scores,
 )
 from evalcore.results import iter_result_records
-from tests.fakes.bedrock_output import jsonl, model_row
+from evalctl.simulation.bedrock_output import jsonl, model_row
 
 
 def keyed(scores: list[float]) -> dict[tuple[str, str], float]:
