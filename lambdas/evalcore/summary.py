@@ -47,8 +47,8 @@ class MetricResult:
     maximum: float | None
     low_count: int = 0
     labels: Mapping[str, int] = field(default_factory=dict)
-    # Counts of numeric scores per bin (see histogram_bin); empty when read from a summary
-    # written before histograms were added.
+    # Counts of numeric scores per bin (see histogram_bin), for the run's metrics; empty in a
+    # category's table and in a summary written before histograms were added.
     histogram: tuple[int, ...] = ()
 
     @property
