@@ -21,9 +21,21 @@ TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup run synth plan test lint scan format clean
+.PHONY: setup browser run synth plan test lint scan format clean
 
-setup: $(VENV)/.installed node_modules/.installed
+# The HTML report is tested in a real headless browser: Debian's chromium package, driven by
+# Playwright with executable_path (Playwright's own browser download cannot work offline).
+CHROMIUM := /usr/bin/chromium
+
+setup: $(VENV)/.installed node_modules/.installed browser
+
+# Installs chromium when it is missing and we are root (CI, the dev containers); anyone else
+# is told how, and the browser test skips until it is there.
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "make: $(CHROMIUM) is missing: sudo apt-get install -y chromium"; fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
