@@ -16,7 +16,6 @@ CDK := node_modules/.bin/cdk
 SECURITY_VENV := .venv-security
 CHECKOV_VERSION := 3.3.30
 CFN_LINT_VERSION := 1.58.0
-UV_VERSION := 0.13.9
 TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
@@ -45,7 +44,6 @@ $(VENV)/.installed: pyproject.toml
 
 # Rebuilt when the pins above change: the marker's name carries them.
 $(SECURITY_VENV)/.installed-checkov-$(CHECKOV_VERSION)-cfn-lint-$(CFN_LINT_VERSION): $(VENV)/.installed
-	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	rm -rf $(SECURITY_VENV)
 	$(BIN)/uv venv --quiet $(SECURITY_VENV)
 	$(BIN)/uv pip install --quiet --python $(SECURITY_VENV)/bin/python \

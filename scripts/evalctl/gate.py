@@ -40,7 +40,6 @@ from evalcore.paired import (
 from evalcore.report import threshold_breaches
 from evalcore.suite import Suite, Threshold, load_suite
 from evalcore.summary import ThresholdBreach
-from evalctl import aws
 from evalctl.commands import add_command_parser
 from evalctl.runs import (
     BucketRun,
@@ -230,7 +229,8 @@ def _usage(message: str) -> int:
     return 2
 
 
-def run(args: argparse.Namespace, client: ClientFactory = aws.client) -> int:
+def run(args: argparse.Namespace) -> int:
+    client: ClientFactory = args.services.client
     if (args.results is None) == (args.job is None):
         return _usage("give the run as a results folder or as --job (one of them)")
     if args.baseline is not None and args.baseline_job is not None:

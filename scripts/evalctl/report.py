@@ -26,7 +26,6 @@ from evalcore.paired import PairedChange, RecordScores, compare_runs
 from evalcore.report import build_summary
 from evalcore.suite import Suite, load_suite
 from evalcore.summary import Baseline, ResultsSource, Summary
-from evalctl import aws
 from evalctl.commands import add_command_parser
 from evalctl.console import stderr
 from evalctl.reporting.html_report import render_html
@@ -91,7 +90,8 @@ def _needs_suite(flag: str, value: str) -> InputError:
     return InputError([Problem(flag, value, "needs the run's suite", "add --suite <name>")])
 
 
-def run(args: argparse.Namespace, client: ClientFactory = aws.client) -> int:
+def run(args: argparse.Namespace) -> int:
+    client: ClientFactory = args.services.client
     if (args.source is None) == (args.job is None):
         return _usage("give the run as a summary.json or results folder, or as --job")
     baselines = [args.baseline, args.baseline_results, args.baseline_job]

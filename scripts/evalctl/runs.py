@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,11 @@ from evalcore.results import (
     iter_result_records,
 )
 from evalcore.summary import Summary
+from evalctl.aws import ClientFactory
 from evalctl.console import progress_bar
 from evalctl.stack import DEFAULT_STACK_NAME, stack_outputs
 
 Item = ResultRecord | MalformedLine
-# evalctl.aws.client, or a test's function handing out Stubber-wrapped or moto clients.
-ClientFactory = Callable[..., Any]
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,9 +20,8 @@ from evalcore.report import compare_with_baseline
 from evalcore.results import iter_result_records
 from evalcore.suite import Suite, load_suite
 from evalcore.summary import Baseline
-from evalctl import gate
+from evalctl.aws import Services
 from evalctl.cli import main
-from evalctl.commands import build_parser
 from evalctl.runs import find_local_outputs
 from evalctl.simulation.bedrock_output import OUTPUT_NESTING, jsonl, model_row, write_results
 from evalctl.stack import DEFAULT_STACK_NAME
@@ -238,7 +237,8 @@ def test_runs_are_read_from_the_stacks_bucket(capsys):
     argv = ["gate", "--suite", "support-assistant", "--min", f"{CORRECTNESS}=0.4"]
     argv += ["--job", "support-assistant-new", "--baseline-job", "support-assistant-old"]
     with stub:
-        code = gate.run(build_parser(argv).parse_args(argv), client=lambda s, *_: clients[s])
+        services = Services(client=lambda service, *_, **__: clients[service])
+        code = main(argv, services=services)
     assert code == 1
     assert f"{CORRECTNESS}: worse by 0.500 on 10 shared records" in capsys.readouterr().out
 
