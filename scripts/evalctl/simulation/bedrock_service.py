@@ -25,6 +25,12 @@ from evalctl.simulation.bedrock_output import model_row
 
 ACCOUNT = "123456789012"
 Scorer = Callable[[dict, str], "float | str | None"]
+# The judge's reasoning for one record and metric (the default names the metric and prompt).
+Explainer = Callable[[dict, str], str]
+
+
+def default_explanation(record: dict, metric: str) -> str:
+    return f"{metric} reasoning for: {record['prompt']}"
 
 
 def _pattern(client, operation: str, *path: str) -> re.Pattern:
@@ -59,6 +65,7 @@ class FakeBedrockEvaluations(Stubber):
         failure_messages: list[str] | None = None,
         output_files: int = 2,
         throttle_first_create: bool = False,
+        explainer: Explainer = default_explanation,
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -68,6 +75,7 @@ class FakeBedrockEvaluations(Stubber):
         self.failure_messages = failure_messages or []
         self.output_files = output_files
         self.throttle_first_create = throttle_first_create
+        self.explainer = explainer
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
@@ -185,9 +193,7 @@ class FakeBedrockEvaluations(Stubber):
                 {metric: self.scorer(record, metric) for metric in config["metricNames"]},
                 category=record.get("category"),
                 response=(record.get("modelResponses") or [{}])[0].get("response", ""),
-                explanations={
-                    m: f"{m} reasoning for: {record['prompt']}" for m in config["metricNames"]
-                },
+                explanations={m: self.explainer(record, m) for m in config["metricNames"]},
             )
             for record in records
         ]
