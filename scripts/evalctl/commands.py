@@ -32,7 +32,13 @@ COMMANDS: dict[str, Command] = {
     "guardrails": Command(
         "evalctl.guardrails", "run prompts through a guardrail and compare with the expectation"
     ),
+    "run": Command(
+        "evalctl.run", "upload a dataset to the deployed stack, follow the run, print the verdict"
+    ),
     "jobs": Command("evalctl.jobs", "list, show and stop this stack's evaluation jobs"),
+    "simulate": Command(
+        "evalctl.simulate", "run a suite and dataset offline through the synthesized stack"
+    ),
 }
 
 

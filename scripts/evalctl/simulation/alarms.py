@@ -157,9 +157,7 @@ def evaluate_alarm(spec: AlarmSpec, values: Mapping[MetricKey, float]) -> AlarmO
         if spec.evaluation_periods > 1
         else ""
     )
-    return AlarmOutcome(
-        spec.logical_id, spec.name, state, f"{seen}; alarms when {rule}{periods}"
-    )
+    return AlarmOutcome(spec.logical_id, spec.name, state, f"{seen}; alarms when {rule}{periods}")
 
 
 # What an OR-only rule's text is made of once the child alarms' ARNs are taken out.

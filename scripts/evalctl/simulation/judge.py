@@ -8,9 +8,9 @@ hold or break for a reason. The rule, per record and metric:
    of three or more characters) that the response also uses; 0.5 when there is no reference
 2. a nudge of -0.25, 0 or +0.25 taken from SHA-256 of "prompt|metric", so metrics of one
    record differ the way a judge's do, reproducibly
-3. quality = BASE_QUALITY + overlap + nudge, clamped to [0, 1] and rounded to a quarter (Bedrock's built-in
-   metrics are normalized Likert scales); BASE_QUALITY credits a paraphrase, which shares
-   only about half of the reference's words
+3. quality = BASE_QUALITY + overlap + nudge, clamped to [0, 1] and rounded to a quarter
+   (Bedrock's built-in metrics are normalized Likert scales); BASE_QUALITY credits a
+   paraphrase, which shares only about half of the reference's words
 4. the score is that quality oriented by the metric's direction (a good answer scores 0 on a
    lower-is-better metric such as Builtin.Harmfulness)
 
@@ -55,8 +55,10 @@ def nudge(prompt: str, metric: str) -> float:
 
 
 def quality(record: dict, metric: str) -> float:
-    raw = BASE_QUALITY + overlap(_response(record), record.get("referenceResponse")) + nudge(
-        str(record.get("prompt", "")), metric
+    raw = (
+        BASE_QUALITY
+        + overlap(_response(record), record.get("referenceResponse"))
+        + nudge(str(record.get("prompt", "")), metric)
     )
     return round(min(1.0, max(0.0, raw)) * 4) / 4
 
