@@ -136,7 +136,7 @@ def dataset_key(suite: Suite, dataset: Path, name: str | None) -> str:
     return key
 
 
-def _check_suite_is_deployed(suite: Suite) -> None:
+def check_suite_is_deployed(suite: Suite) -> None:
     """The stack evaluates the suites shipped in lambdas/suites, found by the key's folder."""
     try:
         deployed = load_suite(suite.name)
@@ -214,18 +214,24 @@ def outcome_of(s3: Any, started: StartedRun, followed: FollowedExecution) -> Out
     return Outcome(started, followed.status, None, _read_json(s3, bucket, started.failure_key))
 
 
-def render_failure(outcome: Outcome) -> str:
-    lines = [f"Run {outcome.run.job_name} ended {outcome.status} without a summary."]
-    record = outcome.failure
-    if record is None:
-        lines.append(
-            f"No failure record at s3://{outcome.run.dataset.bucket}/"
-            f"{outcome.run.failure_key}; see the execution {outcome.run.execution_arn}"
-        )
-        return "\n".join(lines)
-    lines.append(f"{record.get('errorType')}: ({record.get('kind')}) {record.get('message')}")
+def render_failure_record(record: dict) -> str:
+    """failure.json's problems, one per line."""
+    lines = [f"{record.get('errorType')} ({record.get('kind')}): {record.get('message')}"]
     lines += [f"  - {message}" for message in record.get("messages", [])]
-    lines.append(f"Failure record: s3://{outcome.run.dataset.bucket}/{outcome.run.failure_key}")
+    return "\n".join(lines)
+
+
+def render_failure(outcome: Outcome) -> str:
+    run, bucket = outcome.run, outcome.run.dataset.bucket
+    lines = [f"Run {run.job_name} ended {outcome.status} without a summary."]
+    if outcome.failure is None:
+        lines.append(
+            f"No failure record at s3://{bucket}/{run.failure_key}; "
+            f"see the execution {run.execution_arn}"
+        )
+    else:
+        lines.append(render_failure_record(outcome.failure))
+        lines.append(f"Failure record: s3://{bucket}/{run.failure_key}")
     return "\n".join(lines)
 
 
@@ -343,7 +349,7 @@ def execute(
 ) -> int:
     """`run` with its AWS clients handed in."""
     suite = load_suite(args.suite)
-    _check_suite_is_deployed(suite)
+    check_suite_is_deployed(suite)
     key = dataset_key(suite, args.dataset, args.name)
     if not _estimate(suite, args.dataset, args.repeat, args.budget, args.force):
         return 1

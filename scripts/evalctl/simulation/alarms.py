@@ -121,6 +121,9 @@ class AlarmOutcome:
     name: str
     state: AlarmState
     reason: str
+    # The run published what the alarm reads (for a composite: what a child reads); without
+    # it the state comes from missing-data treatment alone, whatever the run did.
+    from_run: bool = False
 
 
 def metric_values(records: Iterable[EmfRecord]) -> dict[MetricKey, float]:
@@ -157,7 +160,8 @@ def evaluate_alarm(spec: AlarmSpec, values: Mapping[MetricKey, float]) -> AlarmO
         if spec.evaluation_periods > 1
         else ""
     )
-    return AlarmOutcome(spec.logical_id, spec.name, state, f"{seen}; alarms when {rule}{periods}")
+    reason = f"{seen}; alarms when {rule}{periods}"
+    return AlarmOutcome(spec.logical_id, spec.name, state, reason, from_run=value is not None)
 
 
 # What an OR-only rule's text is made of once the child alarms' ARNs are taken out.
@@ -188,14 +192,16 @@ def evaluate_composite(
     if ids is None or any(child not in children for child in ids):
         return AlarmOutcome(logical_id, name, AlarmState.NOT_EVALUATED, "rule not understood")
     states = [children[child].state for child in ids]
+    from_run = any(children[child].from_run for child in ids)
     if AlarmState.ALARM in states:
         firing = [children[c].name for c in ids if children[c].state is AlarmState.ALARM]
-        return AlarmOutcome(logical_id, name, AlarmState.ALARM, "in ALARM: " + ", ".join(firing))
+        reason = "in ALARM: " + ", ".join(firing)
+        return AlarmOutcome(logical_id, name, AlarmState.ALARM, reason, from_run)
     if all(state is AlarmState.OK for state in states):
-        return AlarmOutcome(logical_id, name, AlarmState.OK, "every child alarm is OK")
-    return AlarmOutcome(
-        logical_id, name, AlarmState.UNCHANGED, "some child alarms keep their state"
-    )
+        reason = "every child alarm is OK"
+        return AlarmOutcome(logical_id, name, AlarmState.OK, reason, from_run)
+    reason = "some child alarms keep their state"
+    return AlarmOutcome(logical_id, name, AlarmState.UNCHANGED, reason, from_run)
 
 
 def evaluate_template_alarms(

@@ -39,6 +39,8 @@ MOTO_CONFIG = {
     "lambda": {"use_docker": False},
 }
 STATE_MACHINE_NAME = "evaluation-pipeline"
+# Where the upload hook keeps a PutObject's bucket and key between botocore's two events.
+_UPLOADED_OBJECT = "simulation.uploaded_object"
 
 
 def s3_object_created(bucket: str, key: str, version: str) -> dict:
@@ -145,13 +147,16 @@ class Pipeline:
         execution the way it would in AWS.
         """
 
-        def started_by_upload(params: dict, parsed: dict, **_: Any) -> None:
-            execution_input = self.rule_input(
-                params["Key"], parsed.get("VersionId", "null"), bucket=params["Bucket"]
-            )
+        def remember_object(params: dict, context: dict, **_: Any) -> None:
+            context[_UPLOADED_OBJECT] = (params["Bucket"], params["Key"])
+
+        def started_by_upload(parsed: dict, context: dict, **_: Any) -> None:
+            bucket, key = context[_UPLOADED_OBJECT]
+            execution_input = self.rule_input(key, parsed.get("VersionId", "null"), bucket)
             if execution_input is not None:
                 self.start(execution_input)
 
+        s3_client.meta.events.register("before-parameter-build.s3.PutObject", remember_object)
         s3_client.meta.events.register("after-call.s3.PutObject", started_by_upload)
 
     def start(self, execution_input: dict) -> str:
