@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -160,9 +161,12 @@ class Pipeline:
         s3_client.meta.events.register("after-call.s3.PutObject", started_by_upload)
 
     def start(self, execution_input: dict) -> str:
+        """Like EventBridge's target: a fresh random name per execution."""
         return str(
             self.sfn.start_execution(
-                stateMachineArn=self.machine_arn, input=json.dumps(execution_input)
+                stateMachineArn=self.machine_arn,
+                name=str(uuid.uuid4()),
+                input=json.dumps(execution_input),
             )["executionArn"]
         )
 
