@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from botocore.exceptions import ClientError
+
 from evalcore import layout, naming
 from evalcore.cost import estimate_cost
 from evalcore.errors import InputError, Problem
@@ -35,9 +37,17 @@ from evalcore.results import ResultRecord, find_output_keys, iter_result_records
 from evalcore.run_state import DatasetRef
 from evalcore.suite import Suite, load_suite
 from evalcore.summary import Summary
+from evalctl import aws
 from evalctl.commands import add_command_parser
+from evalctl.console import stderr
 from evalctl.estimate import dataset_stats, over_budget
-from evalctl.execution import Clock, FollowedExecution, find_started_execution, follow_execution
+from evalctl.execution import (
+    Clock,
+    ExecutionNotFound,
+    FollowedExecution,
+    find_started_execution,
+    follow_execution,
+)
 from evalctl.render import render_summary
 from evalctl.stack import DEFAULT_STACK_NAME, StackOutputs, stack_outputs
 
@@ -314,8 +324,6 @@ def _estimate(suite: Suite, dataset: Path, repeat: int, budget: float | None, fo
 def follow_all(
     clients: Clients, started: Sequence[StartedRun], interval: float, clock: Clock | None = None
 ) -> list[Outcome]:
-    from evalctl.console import stderr
-
     outcomes = []
     for index, one in enumerate(started, start=1):
         label = f"run {index}/{len(started)}" if len(started) > 1 else "run"
@@ -355,7 +363,15 @@ def execute(
         return 1
     outputs = stack_outputs(clients.cloudformation, args.stack_name)
     body = args.dataset.read_bytes()
-    started = start_runs(clients, outputs, suite, key, body, args.repeat, clock)
+    try:
+        started = start_runs(clients, outputs, suite, key, body, args.repeat, clock)
+    except ExecutionNotFound as error:
+        print(
+            f"evalctl run: {error} (fix: check that the stack's upload rule is enabled and "
+            f"that --stack-name {args.stack_name} is the stack that owns the bucket)",
+            file=sys.stderr,
+        )
+        return 1
     manifest = args.manifest or (DEFAULT_MANIFEST if args.repeat > 1 else None)
     if args.no_wait:
         for one in started:
@@ -375,14 +391,16 @@ def execute(
     if manifest:
         write_manifest(manifest, [(outcome.run, outcome) for outcome in outcomes])
     if len(outcomes) > 1 and all(outcome.summary for outcome in outcomes):
-        spreads = record_spreads([run_scores(clients.s3, o.run) for o in outcomes])
-        print(render_spreads(spreads, len(outcomes)), file=out)
+        try:
+            spreads = record_spreads([run_scores(clients.s3, o.run) for o in outcomes])
+        except ClientError as error:  # e.g. a CI role that may not read results/
+            print(f"no per-record spread: the results are not readable ({error})", file=out)
+        else:
+            print(render_spreads(spreads, len(outcomes)), file=out)
     return 0 if all(outcome.passed for outcome in outcomes) else 1
 
 
 def aws_clients(region: str | None) -> Clients:
-    from evalctl import aws
-
     return Clients(
         aws.client("cloudformation", region),
         aws.client("s3", region),

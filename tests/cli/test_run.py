@@ -20,7 +20,7 @@ from botocore.stub import Stubber
 
 from evalcore.summary import Summary
 from evalctl.commands import build_parser
-from evalctl.execution import entered_states
+from evalctl.execution import Clock, entered_states
 from evalctl.render import render_summary
 from evalctl.run import Clients, execute, record_spreads
 from evalctl.simulate import EXAMPLE_DATASET, synthesized_template
@@ -56,14 +56,17 @@ def stack_description(pipeline: Pipeline) -> dict:
 
 
 @contextmanager
-def deployed(template: dict, scorer=simulated_score) -> Iterator[tuple[Pipeline, Clients]]:
+def deployed(
+    template: dict, scorer=simulated_score, upload_hook: bool = True
+) -> Iterator[tuple[Pipeline, Clients]]:
     with (
         fake_aws(scorer, mock_config=MOTO_CONFIG) as world,
         deployed_pipeline(template, world) as pipeline,
     ):
         cloudformation = boto3.client("cloudformation", region_name="us-east-1")
         s3 = boto3.client("s3")
-        pipeline.attach_upload_hook(s3)
+        if upload_hook:
+            pipeline.attach_upload_hook(s3)
         with Stubber(cloudformation) as stub:
             stub.add_response(
                 "describe_stacks", stack_description(pipeline), {"StackName": DEFAULT_STACK_NAME}
@@ -71,10 +74,11 @@ def deployed(template: dict, scorer=simulated_score) -> Iterator[tuple[Pipeline,
             yield pipeline, Clients(cloudformation, s3, boto3.client("stepfunctions"))
 
 
-def run(clients: Clients, *argv: str) -> tuple[int, str]:
+def run(clients: Clients, *argv: str, clock: Clock | None = None) -> tuple[int, str]:
     arguments = ["run", *argv, "--poll-seconds", "0.2"]
     out = io.StringIO()
-    return execute(build_parser(arguments).parse_args(arguments), clients, out), out.getvalue()
+    args = build_parser(arguments).parse_args(arguments)
+    return execute(args, clients, out, clock), out.getvalue()
 
 
 def test_run_follows_the_execution_to_its_summary(template, capsys):
@@ -166,3 +170,18 @@ def test_above_the_budget_nothing_is_uploaded_unless_forced(template, capsys, tm
         assert code == 1
         assert pipeline.world.keys("datasets/") == []
         assert "above the budget of $0.00" in capsys.readouterr().err
+
+
+def test_an_upload_that_starts_no_execution_exits_1_with_a_fix(template, capsys):
+    # Time passes a minute per look, so the two-minute search ends at once.
+    ticks = iter(range(0, 10**6, 60))
+    clock = Clock(sleep=lambda seconds: None, monotonic=lambda: float(next(ticks)))
+    with deployed(template, upload_hook=False) as (pipeline, clients):
+        code, output = run(
+            clients, str(EXAMPLE_DATASET), "--suite", "support-assistant", clock=clock
+        )
+        assert pipeline.world.keys("datasets/") == [KEY]
+    assert code == 1 and output == ""
+    error = capsys.readouterr().err
+    assert f"no execution of {pipeline.machine_arn} started for s3://" in error
+    assert "fix: check that the stack's upload rule is enabled" in error
