@@ -12,18 +12,15 @@ from __future__ import annotations
 import json
 import time
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
 
 from evalcore.run_metrics import RunMetric
+from evalctl.simulate import synthesized_template
 from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.bedrock_output import oriented
 from evalctl.simulation.emf import datapoints
 from evalctl.simulation.pipeline import MOTO_CONFIG, deployed_pipeline, s3_object_created
 from evalctl.simulation.template_runtime import event_pattern_matches
-from infra.settings import PipelineSettings
-from infra.stack import EvaluationPipelineStack
 
 KEY = "datasets/support-assistant/release-42.jsonl"
 # The quality the judge finds per prompt (oriented per metric); p3 is N/A for every metric.
@@ -59,11 +56,9 @@ def dataset_rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def template() -> dict:
-    app = cdk.App()
-    stack = EvaluationPipelineStack(
-        app, "E2E", settings=PipelineSettings(poll_min_wait_seconds=1, poll_max_wait_seconds=1)
-    )
-    return Template.from_stack(stack).to_json()
+    """The stack with 1-second poll waits, synthesized once per process (shared with the
+    evalctl run and simulate tests)."""
+    return json.loads(synthesized_template())
 
 
 @pytest.fixture
