@@ -2,8 +2,8 @@
 
 Pure: the AWS::CloudWatch::Alarm resources of a template are read into `AlarmSpec`s and judged
 against the datapoints a run published (namespace, metric name, dimensions -> value), the way
-CloudWatch evaluates a metric alarm (AWS docs, "Using Amazon CloudWatch alarms": comparison
-operator, threshold, M out of N datapoints, missing-data treatment):
+CloudWatch evaluates a metric alarm (comparison operator, threshold, M out of N datapoints,
+missing-data treatment; AWS docs, "Configuring how CloudWatch alarms treat missing data"):
 
 - the alarm's metric is the datapoint with the same namespace, name and exactly the same
   dimensions; one run publishes one value per metric, so every statistic of it is that value
@@ -11,7 +11,8 @@ operator, threshold, M out of N datapoints, missing-data treatment):
   are missing (a fresh deployment), and count as breaching only under `breaching`
 - ALARM when at least DatapointsToAlarm periods breach; otherwise OK when the run published
   the metric or missing data counts as `notBreaching`/`breaching`; otherwise (`ignore`,
-  `missing`) the run leaves the alarm as it was
+  `missing`) the run leaves the alarm as it was (`missing` would move a fresh alarm to
+  INSUFFICIENT_DATA, the state it starts in)
 - a composite alarm built with AlarmRule.any_of (`ALARM(a) OR ALARM(b) ...`) is in ALARM when
   a child is, OK when every child is OK, and otherwise keeps its state
 
