@@ -34,6 +34,13 @@ PROFILE_REGIONS = {
     "eu": ("eu-central-1", "eu-west-1"),
 }
 
+# The judge's reasoning for one record and metric (the default names the metric and prompt).
+Explainer = Callable[[dict, str], str]
+
+
+def default_explanation(record: dict, metric: str) -> str:
+    return f"{metric} reasoning for: {record['prompt']}"
+
 
 def _pattern(client, operation: str, *path: str) -> re.Pattern:
     shape = client.meta.service_model.operation_model(operation).input_shape
@@ -75,6 +82,7 @@ class FakeBedrockEvaluations(Stubber):
         lifecycles: dict[str, str] | None = None,
         drop_prompts: frozenset[str] = frozenset(),
         duplicate_prompts: frozenset[str] = frozenset(),
+        explainer: Explainer = default_explanation,
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -87,6 +95,7 @@ class FakeBedrockEvaluations(Stubber):
         self.lifecycles = dict(lifecycles or {})
         self.drop_prompts = drop_prompts
         self.duplicate_prompts = duplicate_prompts
+        self.explainer = explainer
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
@@ -247,9 +256,7 @@ class FakeBedrockEvaluations(Stubber):
                 {metric: self.scorer(record, metric) for metric in config["metricNames"]},
                 category=record.get("category"),
                 response=(record.get("modelResponses") or [{}])[0].get("response", ""),
-                explanations={
-                    m: f"{m} reasoning for: {record['prompt']}" for m in config["metricNames"]
-                },
+                explanations={m: self.explainer(record, m) for m in config["metricNames"]},
                 input_record=record,
             )
             for record in records
