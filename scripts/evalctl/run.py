@@ -22,7 +22,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +37,6 @@ from evalcore.results import ResultRecord, find_output_keys, iter_result_records
 from evalcore.run_state import DatasetRef
 from evalcore.suite import Suite, load_suite
 from evalcore.summary import Summary
-from evalctl import aws
 from evalctl.commands import add_command_parser
 from evalctl.console import stderr
 from evalctl.estimate import dataset_stats, over_budget
@@ -400,15 +399,11 @@ def execute(
     return 0 if all(outcome.passed for outcome in outcomes) else 1
 
 
-def aws_clients(region: str | None) -> Clients:
-    return Clients(
-        aws.client("cloudformation", region),
-        aws.client("s3", region),
-        aws.client("stepfunctions", region),
+def run(args: argparse.Namespace) -> int:
+    client = args.services.client
+    clients = Clients(
+        client("cloudformation", args.region),
+        client("s3", args.region),
+        client("stepfunctions", args.region),
     )
-
-
-def run(
-    args: argparse.Namespace, make_clients: Callable[[str | None], Clients] = aws_clients
-) -> int:
-    return execute(args, make_clients(args.region))
+    return execute(args, clients)
