@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,6 +99,10 @@ class FakeBedrockEvaluations(Stubber):
         self.explainer = explainer
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
+        # Executions run in moto's threads at the same time: each thread's call is its own,
+        # and the jobs table changes under one lock.
+        self._current = threading.local()
+        self._lock = threading.RLock()
         self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
         self._s3_uri = _pattern(client, "CreateEvaluationJob", "outputDataConfig", "s3Uri")
         self._job_arn = _pattern(client, "GetEvaluationJob", "jobIdentifier")
@@ -105,15 +110,19 @@ class FakeBedrockEvaluations(Stubber):
     # Stubber hooks -------------------------------------------------------------------------
     def _assert_expected_params(self, model, params, context, **kwargs):
         # The API-level parameters; by before-call they are already serialized to HTTP.
-        self.calls.append((model.name, copy.deepcopy(params)))
+        call = (model.name, copy.deepcopy(params))
+        with self._lock:
+            self.calls.append(call)
+        self._current.call = call
 
     def _get_response_handler(self, model, params, context, **kwargs):
         handler = getattr(self, f"_op_{model.name}", None)
         if handler is None:
             raise AssertionError(f"FakeBedrockEvaluations does not implement {model.name}")
-        operation, api_params = self.calls[-1]
+        operation, api_params = self._current.call
         assert operation == model.name
-        result = handler(api_params)
+        with self._lock:
+            result = handler(api_params)
         if isinstance(result, tuple):
             return result
         self._validate_operation_response(model.name, result)
