@@ -45,49 +45,71 @@ class DatasetStats:
 def _check_model_responses(
     value: object, suite: Suite, source: str, line: int, problems: list[Problem]
 ) -> int:
-    """Returns the response length so the caller can count it; 0 when invalid."""
-    expected = suite.inference.source_identifier
-    if not isinstance(value, list) or len(value) != 1:
+    """Returns the responses' length so the caller can count it; 0 when invalid.
+
+    One entry per pre-computed target: one for a judge job, up to two for a human comparison.
+    """
+    expected = _precomputed_sources(suite)
+    if not isinstance(value, list) or len(value) != len(expected):
+        count = "exactly one entry" if len(expected) == 1 else f"{len(expected)} entries"
         problems.append(
             Problem(
                 source,
                 "modelResponses",
-                "must be a list with exactly one entry",
-                f'use [{{"response": "...", "modelIdentifier": "{expected}"}}]',
+                f"must be a list with {count}",
+                f'use [{{"response": "...", "modelIdentifier": "{expected[0]}"}}]',
                 line,
             )
         )
         return 0
-    entry = value[0]
-    if not isinstance(entry, dict):
-        problems.append(
-            Problem(source, "modelResponses[0]", "must be an object", "see README", line)
-        )
-        return 0
-    response = entry.get("response")
-    if not isinstance(response, str) or not response.strip():
-        problems.append(
-            Problem(
-                source,
-                "modelResponses[0].response",
-                "is missing or empty",
-                "add the application's answer to this prompt",
-                line,
+    total = 0
+    for index, entry in enumerate(value):
+        where = f"modelResponses[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(source, where, "must be an object", "see README", line))
+            continue
+        response = entry.get("response")
+        if not isinstance(response, str) or not response.strip():
+            problems.append(
+                Problem(
+                    source,
+                    f"{where}.response",
+                    "is missing or empty",
+                    "add the application's answer to this prompt",
+                    line,
+                )
             )
-        )
-        response = ""
-    identifier = entry.get("modelIdentifier")
-    if identifier != expected:
-        problems.append(
-            Problem(
-                source,
-                "modelResponses[0].modelIdentifier",
-                f"is {identifier!r} but the suite's inference sourceIdentifier is {expected!r}",
-                f'set it to "{expected}" (or change the suite)',
-                line,
+            response = ""
+        total += len(response)
+        identifier = entry.get("modelIdentifier")
+        wanted = expected[index] if len(expected) == 1 else identifier
+        if identifier != wanted or identifier not in expected:
+            names = " or ".join(repr(e) for e in expected)
+            problems.append(
+                Problem(
+                    source,
+                    f"{where}.modelIdentifier",
+                    f"is {identifier!r} but the suite's inference sourceIdentifier is {names}",
+                    f'set it to "{expected[0]}" (or change the suite)'
+                    if len(expected) == 1
+                    else f"use each of {names} once",
+                    line,
+                )
             )
+    identifiers = [e.get("modelIdentifier") for e in value if isinstance(e, dict)]
+    if len(expected) > 1 and len(set(identifiers)) != len(identifiers):
+        problems.append(
+            Problem(source, "modelResponses", "names a source twice", "one entry each", line)
         )
-    return len(response)
+    return total
+
+
+def _precomputed_sources(suite: Suite) -> list[str]:
+    return [
+        target.source_identifier
+        for target in suite.target_models
+        if target.mode is InferenceMode.PRECOMPUTED
+    ]
 
 
 def _check_record(
@@ -122,9 +144,9 @@ def _check_record(
     else:
         stats.categories[category or UNCATEGORIZED] += 1
     responses = record.get("modelResponses")
-    if suite.inference.mode is InferenceMode.PRECOMPUTED:
+    if _precomputed_sources(suite):
         stats.response_chars += _check_model_responses(responses, suite, source, line, problems)
-    elif suite.inference.mode is InferenceMode.BEDROCK and responses is not None:
+    elif responses is not None:
         problems.append(
             Problem(
                 source,

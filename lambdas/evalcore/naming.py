@@ -44,6 +44,14 @@ def job_name(suite: str, bucket: str, key: str, version_id: str | None) -> str:
     return name
 
 
+def short_model_label(model: str) -> str:
+    """`us.amazon.nova-lite-v1:0` -> `nova-lite-v1-0`: the readable part of a model id, short
+    enough to tell a model comparison's jobs apart in a job name."""
+    tail = model.rsplit("/", 1)[-1]
+    tail = tail.split(".", 2)[-1] if tail.count(".") >= 1 else tail
+    return _slug(tail)[:20].strip("-") or "model"
+
+
 def client_request_token(bucket: str, key: str, version_id: str | None) -> str:
     """Bedrock's idempotency token: retries of the same upload return the same job."""
     return run_digest(bucket, key, version_id)[:64]

@@ -10,13 +10,17 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from evalcore.custom_metrics import CustomMetric
 from evalcore.defaults import LOW_SCORE_THRESHOLD, MAX_CATEGORY_DIMENSIONS, REGRESSION_TOLERANCE
 from evalcore.errors import Problem, SuiteError
-from evalcore.metrics import JUDGE_MODEL_METRICS, Direction, direction_of
+from evalcore.inference import InferenceConfig, InferenceMode
+from evalcore.job_kinds import JobKind, Scope, scope_of
+from evalcore.metrics import Direction, direction_of
+from evalcore.suite_kinds import HumanConfig, RagConfig, RagSource, parse_kind
+from evalcore.suite_sections import parse_kind_sections
 
 DEFAULT_SUITES_DIR = Path(__file__).resolve().parent.parent / "suites"
 
@@ -24,21 +28,6 @@ MAX_METRICS = 25
 SUITE_NAME_PATTERN = re.compile(r"^[a-z0-9](-*[a-z0-9]){0,31}$")
 SOURCE_ID_PATTERN = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9._-]){0,255}$")
 DEFAULT_TASK_TYPE = "General"
-
-
-class InferenceMode(StrEnum):
-    """Where the responses under evaluation come from."""
-
-    PRECOMPUTED = "precomputed"  # the dataset carries the application's responses
-    BEDROCK = "bedrock"  # Bedrock generates them with a model during the job
-
-
-@dataclass(frozen=True)
-class InferenceConfig:
-    mode: InferenceMode
-    source_identifier: str = ""
-    model_identifier: str = ""
-    inference_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -75,13 +64,38 @@ class Suite:
     max_category_dimensions: int = MAX_CATEGORY_DIMENSIONS
     budget_usd: float | None = None
     source: str = "<suite>"
+    kind: JobKind = JobKind.JUDGE
+    rag: RagConfig | None = None
+    custom_metrics: tuple[CustomMetric, ...] = ()
+    human: HumanConfig | None = None
+    # Every target model; several mean one job per model (a human job compares up to two).
+    targets: tuple[InferenceConfig, ...] = ()
+    output_kms_key_id: str | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """What this kind of job (and RAG mode) accepts: metrics, task types, variables."""
+        return scope_of(self.kind, self.rag.mode if self.rag else None)
+
+    @property
+    def target_models(self) -> tuple[InferenceConfig, ...]:
+        return self.targets or (self.inference,)
 
     @property
     def model_identifiers(self) -> frozenset[str]:
-        """Every Bedrock model the evaluation job will invoke: the judge and any live target."""
-        models = {self.evaluator_model}
-        if self.inference.mode is InferenceMode.BEDROCK:
-            models.add(self.inference.model_identifier)
+        """Every Bedrock model the jobs will invoke: the judge, live targets, a RAG generator."""
+        models = {self.evaluator_model} if self.evaluator_model else set()
+        if self.kind is JobKind.KNOWLEDGE_BASE:
+            if (
+                self.rag
+                and self.rag.source is RagSource.KNOWLEDGE_BASE
+                and self.rag.generator_model
+            ):
+                models.add(self.rag.generator_model)
+            return frozenset(models)
+        for target in self.target_models:
+            if target.mode is InferenceMode.BEDROCK:
+                models.add(target.model_identifier)
         return frozenset(models)
 
     def tolerance_for(self, metric: str) -> float:
@@ -166,31 +180,6 @@ def _parse_inference(raw: Any, source: str, problems: list[Problem]) -> Inferenc
         )
         return None
     return InferenceConfig(mode=mode, model_identifier=model_id, inference_params=params)
-
-
-def _parse_metrics(raw: Any, source: str, problems: list[Problem]) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not raw:
-        problems.append(
-            Problem(source, "metrics", "must be a non-empty list", 'e.g. ["Builtin.Correctness"]')
-        )
-        return ()
-    if len(raw) > MAX_METRICS:
-        problems.append(
-            Problem(source, "metrics", f"has {len(raw)} entries", f"keep at most {MAX_METRICS}")
-        )
-    for index, name in enumerate(raw):
-        if name not in JUDGE_MODEL_METRICS:
-            problems.append(
-                Problem(
-                    source,
-                    f"metrics[{index}]",
-                    f"{name!r} is not a built-in LLM-as-a-judge metric",
-                    "use one of " + ", ".join(sorted(JUDGE_MODEL_METRICS)),
-                )
-            )
-    if len(set(raw)) != len(raw):
-        problems.append(Problem(source, "metrics", "lists a metric twice", "remove duplicates"))
-    return tuple(raw)
 
 
 def _parse_score(
@@ -327,16 +316,10 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
                 "use up to 32 lowercase letters, digits and hyphens (it becomes part of job names)",
             )
         )
-    evaluator = _require(
-        data,
-        "evaluatorModel",
-        str,
-        source,
-        problems,
-        "name the judge: a foundation-model id or a system inference profile",
-    )
-    inference = _parse_inference(data.get("inference"), source, problems)
-    metrics = _parse_metrics(data.get("metrics"), source, problems)
+    kind = parse_kind(data.get("kind"), source, problems)
+    sections = parse_kind_sections(data, kind, source, problems, _parse_inference)
+    metrics = sections.metrics
+    inference = sections.targets[0] if sections.targets else None
     thresholds = _parse_thresholds(data.get("thresholds", {}), metrics, source, problems)
     tolerances = _parse_tolerances(data.get("regressionTolerances", {}), metrics, source, problems)
     low = _parse_score(data, "lowScoreThreshold", LOW_SCORE_THRESHOLD, source, problems)
@@ -347,15 +330,13 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     )
     category_dimensions = _parse_string_list(data, "categoryDimensions", source, problems)
     budget = _parse_budget(data, source, problems)
-    task_type = data.get("taskType", DEFAULT_TASK_TYPE)
-    if not isinstance(task_type, str):
-        problems.append(Problem(source, "taskType", "must be a string", '"General"'))
-    if problems or name is None or evaluator is None or inference is None:
+    task_type = sections.task_type
+    if problems or name is None or inference is None:
         raise SuiteError(problems)
     return Suite(
         name=name,
         description=str(data.get("description", "")),
-        evaluator_model=evaluator,
+        evaluator_model=sections.evaluator,
         inference=inference,
         metrics=metrics,
         task_type=task_type,
@@ -368,6 +349,12 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
         max_category_dimensions=max_categories or MAX_CATEGORY_DIMENSIONS,
         budget_usd=budget,
         source=source,
+        kind=kind,
+        rag=sections.rag,
+        custom_metrics=sections.custom_metrics,
+        human=sections.human,
+        targets=sections.targets,
+        output_kms_key_id=sections.kms_key,
     )
 
 
