@@ -47,7 +47,7 @@ def _scores(entry: dict[str, Any]) -> list[Score]:
     scores: list[Score] = []
     for answer in entry.get("humanAnswers") or []:
         content = (answer or {}).get("answerContent") or {}
-        results = content.get("evaluationResults") or {}
+        results = content.get("evaluationResults", {})
         if not isinstance(results, dict):
             raise ValueError("answerContent.evaluationResults is not an object")
         for method_name, items in results.items():

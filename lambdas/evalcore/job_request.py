@@ -56,9 +56,9 @@ def build_create_job_request(
     if targets is None:
         (targets,) = job_specs.jobs_for(suite)[:1]
     label = "-".join(_target_label(t) for t in targets) if comparing else ""
-    run_name = f"{suite.name}-{naming.short_model_label(label)}" if comparing else suite.name
+    qualifier = naming.short_model_label(label) if comparing else ""
     identity = f"{version or 'null'}#{label}" if comparing else version
-    name = naming.job_name(run_name, dataset.bucket, dataset.key, identity)
+    name = naming.job_name(suite.name, dataset.bucket, dataset.key, identity, qualifier)
     output_key = layout.results_prefix(suite.name, name)
     output_uri = naming.s3_uri(output_bucket, output_key)
     problems = [

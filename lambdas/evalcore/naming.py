@@ -33,11 +33,15 @@ def _slug(text: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-")
 
 
-def job_name(suite: str, bucket: str, key: str, version_id: str | None) -> str:
-    """`<suite>-<dataset>-<digest>`, readable in the console and unique per dataset version."""
+def job_name(
+    suite: str, bucket: str, key: str, version_id: str | None, qualifier: str = ""
+) -> str:
+    """`<suite>-<dataset>[-<qualifier>]-<digest>`, readable in the console and unique per
+    dataset version; the qualifier tells apart the jobs of one run (a compared model)."""
     digest = run_digest(bucket, key, version_id)[:_DIGEST_CHARS]
     stem = _slug(dataset_stem(key))
     readable = _slug(suite) if stem in ("", _slug(suite)) else _slug(f"{suite}-{stem}")
+    readable = f"{readable}-{_slug(qualifier)}" if qualifier else readable
     readable = readable[: JOB_NAME_MAX - _DIGEST_CHARS - 1].strip("-")
     name = f"{readable}-{digest}" if readable else digest
     assert JOB_NAME_PATTERN.match(name), name
