@@ -33,9 +33,7 @@ def _slug(text: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-")
 
 
-def job_name(
-    suite: str, bucket: str, key: str, version_id: str | None, qualifier: str = ""
-) -> str:
+def job_name(suite: str, bucket: str, key: str, version_id: str | None, qualifier: str = "") -> str:
     """`<suite>-<dataset>[-<qualifier>]-<digest>`, readable in the console and unique per
     dataset version; the qualifier tells apart the jobs of one run (a compared model)."""
     digest = run_digest(bucket, key, version_id)[:_DIGEST_CHARS]

@@ -39,7 +39,7 @@ def problems_of(data: dict, instructions: str = "Rate it." + END) -> dict[str, s
 
 def test_the_library_holds_the_articles_metrics_and_every_scale_kind():
     names = set(library())
-    assert ARTICLE_METRICS <= names
+    assert names >= ARTICLE_METRICS
     metrics = {name: load_metric(name) for name in names}
     assert {m.scale_kind for m in metrics.values()} == set(ScaleKind)
     assert metrics["brand_voice"].scale_kind is ScaleKind.CATEGORICAL
@@ -74,7 +74,9 @@ def test_scales_have_1_to_10_levels_of_one_type_without_repeats():
     assert "mixes" in problems_of({"name": "m", "ratingScale": mixed})["ratingScale"]
     assert "same value" in problems_of({"name": "m", "ratingScale": scale(1.0, 1.0)})["ratingScale"]
     bad = [{"definition": "ok", "value": {"floatValue": "1"}}]
-    assert "neither a number" in problems_of({"name": "m", "ratingScale": bad})["ratingScale[0].value"]
+    assert (
+        "neither a number" in problems_of({"name": "m", "ratingScale": bad})["ratingScale[0].value"]
+    )
 
 
 def test_instructions_are_at_most_5000_characters():
@@ -83,7 +85,9 @@ def test_instructions_are_at_most_5000_characters():
 
 
 def test_variables_come_last_and_must_be_ones_bedrock_substitutes():
-    late = "Prompt: {{prompt}}\nResponse: {{prediction}}\nNow rate the response on clarity and tone."
+    late = (
+        "Prompt: {{prompt}}\nResponse: {{prediction}}\nNow rate the response on clarity and tone."
+    )
     assert "input variables last" in problems_of({"name": "m"}, late)["instructions"]
     typo = "Rate it.\n\nResponse: {{predicton}}"
     assert "did you mean {{prediction}}" in problems_of({"name": "m"}, typo)["instructions"]
@@ -93,7 +97,9 @@ def test_metric_files_must_match_their_names_and_keys(tmp_path):
     (tmp_path / "good.md").write_text("Rate it." + END)
     (tmp_path / "good.json").write_text(json.dumps({"name": "good", "instructionsFile": "good.md"}))
     assert load_metric_file(tmp_path / "good.json").instructions.endswith("{{prediction}}")
-    (tmp_path / "other.json").write_text(json.dumps({"name": "good", "instructionsFile": "good.md"}))
+    (tmp_path / "other.json").write_text(
+        json.dumps({"name": "good", "instructionsFile": "good.md"})
+    )
     with pytest.raises(SuiteError, match="differs from the file name"):
         load_metric_file(tmp_path / "other.json")
     (tmp_path / "typo.json").write_text(json.dumps({"name": "typo", "instructionFile": "good.md"}))

@@ -54,7 +54,9 @@ def test_likert_scales_and_ranks_keep_the_workers_number():
     row = human_row(
         "q",
         {
-            "individualLikertScale": [{"metricName": "Clarity", "modelResponseId": "0", "result": 4}],
+            "individualLikertScale": [
+                {"metricName": "Clarity", "modelResponseId": "0", "result": 4}
+            ],
             "comparisonRank": [
                 {"metricName": "Rank", "modelResponseId": "0", "result": 1},
                 {"metricName": "Rank", "modelResponseId": "1", "result": 2},

@@ -84,12 +84,16 @@ def test_metrics_that_compare_with_ground_truth_need_references():
 
 
 def test_output_is_required_for_precomputed_and_refused_for_a_knowledge_base():
-    assert "query the knowledge base" in check([{"conversationTurns": [turn(output=generated())]}])[
-        "1:conversationTurns[0].output"
-    ]
-    assert "is missing" in check([{"conversationTurns": [turn()]}], PRE)[
-        "1:conversationTurns[0].output"
-    ]
+    assert (
+        "query the knowledge base"
+        in check([{"conversationTurns": [turn(output=generated())]}])[
+            "1:conversationTurns[0].output"
+        ]
+    )
+    assert (
+        "is missing"
+        in check([{"conversationTurns": [turn()]}], PRE)["1:conversationTurns[0].output"]
+    )
     assert check([{"conversationTurns": [turn(output=generated())]}], PRE) == {}
 
 

@@ -83,9 +83,7 @@ def test_a_template_variable_the_kind_does_not_substitute_is_refused():
 
 
 def test_retrieve_only_custom_metrics_need_the_context_variable():
-    found = problems(
-        rag_suite(customMetrics=["response_brevity"], metrics=["response_brevity"])
-    )
+    found = problems(rag_suite(customMetrics=["response_brevity"], metrics=["response_brevity"]))
     assert "{{prediction}}" in found["instructions"]  # not substituted when nothing is generated
     assert any("{{context}}" in message for message in found.values())
 
@@ -153,10 +151,18 @@ def test_rag_sections_are_parsed_per_source():
     )
     assert suite.model_identifiers == {JUDGE}
     found = problems(
-        rag_suite(rag={"mode": "retrieve-and-generate", "source": "knowledge-base", "knowledgeBaseId": "KB1"})
+        rag_suite(
+            rag={
+                "mode": "retrieve-and-generate",
+                "source": "knowledge-base",
+                "knowledgeBaseId": "KB1",
+            }
+        )
     )
     assert "rag.generatorModel" in found
-    found = problems(rag_suite(rag={"mode": "retrieve", "source": "precomputed", "knowledgeBaseId": "K"}))
+    found = problems(
+        rag_suite(rag={"mode": "retrieve", "source": "precomputed", "knowledgeBaseId": "K"})
+    )
     assert {"rag.knowledgeBaseId", "rag.sourceIdentifier"} <= set(found)
 
 
