@@ -1,6 +1,7 @@
 """`evalctl plan`: validate a dataset locally and show the exact job request it would start.
 
 Runs before upload so a bad line or a wrong modelIdentifier costs seconds, not a queued job.
+A model comparison starts one job per model: its requests are printed as a JSON list.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from evalcore.cost import estimate_cost
-from evalcore.dataset import validate_dataset
+from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import DatasetError, Problem
-from evalcore.job_request import build_create_job_request
+from evalcore.job_request import build_create_job_requests
 from evalcore.layout import DATASETS_PREFIX
 from evalcore.run_state import DatasetRef
 from evalcore.suite import load_suite
@@ -49,23 +50,26 @@ def run(args: argparse.Namespace) -> int:
             [Problem(str(args.dataset), "<file>", "does not exist", "check the path")]
         )
     with args.dataset.open("rb") as lines:
-        stats = validate_dataset(lines, suite, source=str(args.dataset))
+        stats = validate_for_suite(lines, suite, source=str(args.dataset))
     for warning in stats.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     stats.raise_for_problems()
 
     key = f"{DATASETS_PREFIX}{suite.name}/{args.dataset.name}"
-    request = build_create_job_request(
+    requests = build_create_job_requests(
         suite,
         DatasetRef(args.bucket or _STAND_IN_BUCKET, key, args.version_id or _STAND_IN_VERSION),
         role_arn=args.role_arn or ROLE_PLACEHOLDER,
     )
-    text = json.dumps(_with_placeholders(request, args), indent=2)
+    shown = [_with_placeholders(request, args) for request in requests]
+    text = json.dumps(shown[0] if len(shown) == 1 else shown, indent=2)
     estimate = estimate_cost(suite, stats)
     total = estimate.total_usd
     print(
         f"{args.dataset}: {stats.records} prompts valid for suite {suite.name!r} "
-        f"({len(suite.metrics)} metrics, judge {suite.evaluator_model}); "
+        f"({suite.scope.label} job, {len(suite.metrics)} metrics"
+        f"{f', judge {suite.evaluator_model}' if suite.evaluator_model else ''}"
+        f"{f', {len(requests)} jobs (one per model)' if len(requests) > 1 else ''}); "
         f"estimated cost {'unknown' if total is None else f'${total:.2f}'}",
         file=sys.stderr,
     )
@@ -77,7 +81,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _with_placeholders(request: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    """Replace every value derived from a stand-in; the job name and token derive from both."""
+    """Replace every value derived from a stand-in; the job name and token derive from both.
+
+    The job name keeps no readable part when hidden: several jobs of a comparison are told
+    apart by their inferenceConfig."""
     text = json.dumps(request)
     if not (args.bucket and args.version_id):
         text = text.replace(request["jobName"], JOB_NAME_PLACEHOLDER)
