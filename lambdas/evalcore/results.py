@@ -26,6 +26,7 @@ __all__ = [
     "ResultRecord",
     "Score",
     "find_output_keys",
+    "is_job_metadata",
     "is_job_output",
     "iter_result_records",
     "prompt_text",
@@ -35,13 +36,53 @@ PERMISSION_CHECK_SENTINEL = "amazon-bedrock-evaluations-permission-check"
 CUSTOM_METRICS_FOLDER = "custom_metrics"
 
 
-def is_job_output(key: str) -> bool:
+def is_job_metadata(key: str) -> bool:
+    """Bedrock's own files beside the results: metric definitions, the permission check."""
     parts = key.split("/")
-    return (
-        parts[-1].endswith(OUTPUT_SUFFIX)
-        and CUSTOM_METRICS_FOLDER not in parts[:-1]
-        and PERMISSION_CHECK_SENTINEL not in parts
-    )
+    return CUSTOM_METRICS_FOLDER in parts[:-1] or PERMISSION_CHECK_SENTINEL in parts
+
+
+def is_job_output(key: str) -> bool:
+    return key.endswith(OUTPUT_SUFFIX) and not is_job_metadata(key)
+
+
+RESULT_KEYS = ("automatedEvaluationResult", "conversationTurns", "humanEvaluationResult")
+# Folders Bedrock nests under `<job-name>/<job-id>/`: the two parts before one name the job.
+_LAYOUT_FOLDERS = ("models", "inference_configs", "datasets")
+
+
+def looks_like_results(first_line: str | bytes) -> bool:
+    """Whether a JSONL file's first record is an evaluation result row of any kind (users
+    download and commit outputs under other names than `<uuid>_output.jsonl`)."""
+    try:
+        row = _decode(first_line)
+    except orjson.JSONDecodeError:
+        return False
+    if not isinstance(row, dict):
+        return False
+    turns = row.get("conversationTurns")
+    if isinstance(turns, list):  # a RAG *dataset* has turns too, but no results in them
+        return any(isinstance(t, dict) and "results" in t for t in turns)
+    return any(key in row for key in RESULT_KEYS)
+
+
+def output_job(key: str) -> str:
+    """Which job wrote an output, from Bedrock's layout (`<job-name>/<job-id>/models/...`,
+    `.../inference_configs/...`, `.../datasets/...`); the file's folder when the layout is
+    not there (a file renamed or moved by hand)."""
+    parts = key.split("/")
+    for index, part in enumerate(parts[:-1]):
+        if part in _LAYOUT_FOLDERS and index >= 2:
+            return "/".join(parts[index - 2 : index])
+    return "/".join(parts[:-1]) or "."
+
+
+def output_model(key: str) -> str | None:
+    """The model folder Bedrock names in an automated job's layout, if any."""
+    parts = key.split("/")
+    if "models" in parts[:-2]:
+        return parts[parts.index("models") + 1]
+    return None
 
 
 def find_output_keys(keys: Iterable[str], output_prefix: str) -> list[str]:

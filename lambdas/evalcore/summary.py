@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from evalcore.metrics import Direction
+from evalcore.model_comparison import ModelComparison
 from evalcore.results import MalformedLine
 from evalcore.run_state import DatasetRef
 
@@ -271,6 +272,8 @@ class Summary:
     verdict: Verdict
     summary_key: str | None = None
     schema_version: int = SCHEMA_VERSION
+    # Several target models (one job each): their means side by side and the best one named.
+    model_comparison: ModelComparison | None = None
 
     @property
     def passed(self) -> bool:
@@ -308,6 +311,9 @@ class Summary:
             "thresholdBreaches": [breach.to_json() for breach in self.threshold_breaches],
             "comparison": None if self.comparison is None else self.comparison.to_json(),
             "verdict": self.verdict.value,
+            "modelComparison": None
+            if self.model_comparison is None
+            else self.model_comparison.to_json(),
         }
 
     @classmethod
@@ -343,4 +349,7 @@ class Summary:
             ),
             comparison=None if comparison is None else Comparison.from_json(comparison),
             verdict=Verdict(data["verdict"]),
+            model_comparison=None
+            if data.get("modelComparison") is None
+            else ModelComparison.from_json(data["modelComparison"]),
         )
