@@ -55,7 +55,9 @@ def _holds_results(path: Path) -> bool:
     """Whether one of the first records is a result row (one broken line does not hide a file)."""
     with path.open("rb") as lines:
         records = (line for line in lines if line.strip())
-        return any(looks_like_results(line) for _, line in zip(range(SNIFFED_LINES), records))
+        return any(
+            looks_like_results(line) for _, line in zip(range(SNIFFED_LINES), records, strict=False)
+        )
 
 
 def find_local_outputs(results: Path) -> list[Path]:
