@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
 from evalcore.polling import (
@@ -68,7 +68,6 @@ def build_tracer(environ: Mapping[str, str] = os.environ) -> Tracer | TracingOff
 
 logger = Logger()
 tracer = build_tracer()
-metrics = Metrics()
 
 THROTTLING_CODES = frozenset(
     {"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"}
@@ -91,6 +90,11 @@ def s3_client():
 @cache
 def bedrock_client():
     return boto3.client("bedrock")
+
+
+@cache
+def sns_client():
+    return boto3.client("sns")
 
 
 def setting(name: str) -> str:

@@ -14,7 +14,7 @@ from botocore.stub import Stubber
 
 from evalcore import naming
 from evalctl.cli import main
-from tests.fakes.bedrock_rules import service_violations
+from evalctl.simulation.bedrock_rules import service_violations
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "datasets" / "support-assistant.jsonl"

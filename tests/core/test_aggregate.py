@@ -2,7 +2,7 @@ import pytest
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.results import iter_result_records
-from tests.fakes.bedrock_output import jsonl, model_row
+from evalctl.simulation.bedrock_output import jsonl, model_row
 
 
 def aggregate(rows, threshold=0.5, **kwargs) -> ScoreAggregator:

@@ -4,7 +4,7 @@ import pytest
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.results import MalformedLine, ResultRecord, iter_result_records
-from tests.fakes.bedrock_output import human_row, jsonl
+from evalctl.simulation.bedrock_output import human_row, jsonl
 
 MODELS = {"0": "us.amazon.nova-lite-v1:0", "1": "support-assistant-v1"}
 

@@ -11,7 +11,7 @@ from evalcore.job_kinds import JobKind
 from evalcore.job_request import build_create_job_request, build_create_job_requests
 from evalcore.run_state import DatasetRef
 from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites, load_suite
-from tests.fakes.bedrock_rules import service_violations
+from evalctl.simulation.bedrock_rules import service_violations
 
 REPO = Path(__file__).resolve().parents[2]
 ROLE = "arn:aws:iam::123456789012:role/eval"

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from evalctl.simulation.aws import ROLE_ARN, World, fake_aws, lambda_context
+from evalctl.simulation.bedrock_output import oriented
 from handlers import poll, submit
-from tests.fakes.aws import ROLE_ARN, World, fake_aws, lambda_context
-from tests.fakes.bedrock_output import oriented
 
 KEY = "datasets/support-assistant/smoke.jsonl"
 # The quality the judge finds in each answer (oriented per metric by the scorer); p3 is N/A.

@@ -1,19 +1,23 @@
-"""The AWS world the handlers see in tests: moto for S3, the fake for Bedrock."""
+"""The AWS world the handlers see in a simulation or a test: moto, and the fake for Bedrock."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
-from handlers.runtime import bedrock_client, s3_client
-from tests.fakes.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
-from tests.summary_schema import assert_valid_summary
+from evalcore.notification import TOPIC_ARN_VARIABLE
+from evalctl.simulation.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
+from evalctl.simulation.inbox import Inbox, subscribe_inbox
+from evalctl.simulation.summary_schema import assert_valid_summary
+from handlers.runtime import bedrock_client, s3_client, sns_client
 
 BUCKET = "pipeline-data-bucket"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/bedrock-evaluation"
@@ -31,8 +35,9 @@ def lambda_context(function_name: str = "test-function") -> LambdaContext:
 
 @dataclass
 class World:
-    s3: object
+    s3: Any
     bedrock: FakeBedrockEvaluations
+    inbox: Inbox
     bucket: str = BUCKET
 
     def upload(self, key: str, lines: list[dict] | str) -> str:
@@ -54,10 +59,11 @@ class World:
 def _reset_clients() -> None:
     s3_client.cache_clear()
     bedrock_client.cache_clear()
+    sns_client.cache_clear()
 
 
 @contextmanager
-def fake_aws(scorer: Scorer, mock_config: dict | None = None, **bedrock_options) -> Iterator[World]:
+def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) -> Iterator[World]:
     """moto for everything moto has; the handlers' own Bedrock client wears the fake."""
     with mock_aws(config=mock_config) if mock_config else mock_aws():
         _reset_clients()
@@ -66,8 +72,15 @@ def fake_aws(scorer: Scorer, mock_config: dict | None = None, **bedrock_options)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
         fake = FakeBedrockEvaluations(bedrock_client(), s3, scorer=scorer, **bedrock_options)
         fake.activate()
+        inbox = subscribe_inbox()
+        saved_topic = os.environ.get(TOPIC_ARN_VARIABLE)
+        os.environ[TOPIC_ARN_VARIABLE] = inbox.topic_arn
         try:
-            yield World(s3=s3, bedrock=fake)
+            yield World(s3=s3, bedrock=fake, inbox=inbox)
         finally:
             fake.deactivate()
             _reset_clients()
+            if saved_topic is None:
+                os.environ.pop(TOPIC_ARN_VARIABLE, None)
+            else:
+                os.environ[TOPIC_ARN_VARIABLE] = saved_topic
