@@ -7,8 +7,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
+from evalcore import job_specs
 from evalcore.cost import estimate_cost
-from evalcore.dataset import DatasetStats, validate_dataset
+from evalcore.dataset import DatasetStats
+from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import InputError, Problem, SuiteError
 from evalcore.job_request import build_create_job_request
 from evalcore.layout import suite_name_from_dataset_key
@@ -50,6 +52,24 @@ def create_job(request: dict[str, Any]) -> str:
         return arn
 
 
+def _refuse_comparisons(suite: Suite) -> None:
+    """A model comparison is several jobs; one execution of the workflow polls one job."""
+    if len(job_specs.jobs_for(suite)) > 1:
+        raise SuiteError(
+            [
+                Problem(
+                    suite.source,
+                    "inference",
+                    f"names {len(suite.target_models)} models: a comparison runs one job per "
+                    "model, and the pipeline runs one job per upload",
+                    "start the jobs with `evalctl plan` + `aws bedrock create-evaluation-job`, "
+                    "then `evalctl summarize --compare` (README 'Model comparison'), or make one "
+                    "suite per model",
+                )
+            ]
+        )
+
+
 def _validated(event: dict[str, Any]) -> tuple[RunState, Suite, DatasetStats]:
     """The run state, suite and dataset of an upload, or the InputError saying what to fix."""
     state = RunState.from_json(event)
@@ -59,7 +79,8 @@ def _validated(event: dict[str, Any]) -> tuple[RunState, Suite, DatasetStats]:
     except ValueError as error:
         raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
     suite = load_suite(suite_name)
-    stats = validate_dataset(
+    _refuse_comparisons(suite)
+    stats = validate_for_suite(
         s3io.iter_lines(dataset.bucket, dataset.key, dataset.version_id), suite, dataset.uri
     )
     for warning in stats.warnings[:20]:

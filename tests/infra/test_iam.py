@@ -6,11 +6,25 @@ from evalcore.suite import load_all_suites
 from tests.infra.conftest import as_list, render
 
 EVALUATION_JOBS = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:evaluation-job/*"
+FOUNDATION = "arn:${AWS::Partition}:bedrock:*::foundation-model/"
+PROFILE = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/"
+APPLICATION_PROFILE = (
+    "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"
+)
+RAG_GENERATOR = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
 SUITE_MODEL_ARNS = {
-    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
-    "arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0",
-    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
-    "inference-profile/us.amazon.nova-lite-v1:0",
+    # A system inference profile: the profile, and its model in every Region it routes to.
+    *(
+        arn
+        for model in ("amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0")
+        for arn in (f"{FOUNDATION}{model}", f"{PROFILE}us.{model}")
+    ),
+    f"{FOUNDATION}anthropic.claude-3-5-sonnet-20240620-v1:0",
+    f"{PROFILE}us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+    f"{FOUNDATION}anthropic.claude-3-haiku-20240307-v1:0",
+    # ARNs are used as they are.
+    APPLICATION_PROFILE,
+    RAG_GENERATOR,
 }
 
 
@@ -34,7 +48,15 @@ def bucket(synthesized) -> str:
 
 def test_the_suites_still_name_the_models_these_tests_expect():
     models = set().union(*(suite.model_identifiers for suite in load_all_suites()))
-    assert models == {"anthropic.claude-3-5-sonnet-20240620-v1:0", "us.amazon.nova-lite-v1:0"}
+    assert models == {
+        "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "us.amazon.nova-lite-v1:0",
+        "us.amazon.nova-pro-v1:0",
+        "anthropic.claude-3-haiku-20240307-v1:0",
+        APPLICATION_PROFILE,
+        RAG_GENERATOR,
+    }
 
 
 def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_role(synthesized):
@@ -85,6 +107,19 @@ def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
         "bedrock:CreateModelInvocationJob",
         "bedrock:StopModelInvocationJob",
         "bedrock:GetInferenceProfile",
+        # Programmatic and human jobs stream; knowledge-base jobs query; human jobs run loops.
+        "bedrock:InvokeModelWithResponseStream",
+        "bedrock:Retrieve",
+        "bedrock:RetrieveAndGenerate",
+        "sagemaker:StartHumanLoop",
+        "sagemaker:DescribeFlowDefinition",
+        "sagemaker:DescribeHumanLoop",
+        "sagemaker:StopHumanLoop",
+        "sagemaker:DeleteHumanLoop",
+        # A suite encrypts its job output with its own key.
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:GenerateDataKey",
     }
 
 
