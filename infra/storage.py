@@ -9,7 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from evalcore.layout import DATASETS_PREFIX, REPORTS_PREFIX, RESULTS_PREFIX
+from evalcore.layout import DATASETS_PREFIX, REPORTS_PREFIX, RESULTS_PREFIX, STAGING_PREFIX
 from infra.nag import acknowledge, acknowledge_scanner, logical_id
 
 # Why each prefix is granted with a wildcard, quoted in the cdk-nag acknowledgement of the grant.
@@ -18,6 +18,8 @@ PREFIX_WILDCARD_REASONS = {
     f"access is limited to the {DATASETS_PREFIX} prefix of the pipeline bucket.",
     RESULTS_PREFIX: "Bedrock names its output files below the job's output prefix; access is "
     f"limited to the {RESULTS_PREFIX} prefix of the pipeline bucket.",
+    STAGING_PREFIX: "Validated datasets are staged per suite and job name, which are only known "
+    f"at run time; access is limited to the {STAGING_PREFIX} prefix of the pipeline bucket.",
     REPORTS_PREFIX: "Reports are written per suite and job name, which are only known at run "
     f"time; access is limited to the {REPORTS_PREFIX} prefix of the pipeline bucket.",
 }
@@ -53,8 +55,9 @@ class PipelineBucket(Construct):
       the bucket of human evaluation jobs, whose workers and the console read the objects from
       a browser, and as not needed for automatic and judge jobs submitted through the API.
       Without it no browser origin may read the bucket cross-origin at all.
-    - Results and reports expire after `results_retention`; datasets are kept, they are the
-      inputs people curate. Old versions go after 30 days so versioning does not grow forever.
+    - Results, reports and staged copies expire after `results_retention`; datasets are kept,
+      they are the inputs people curate. Old versions go after 30 days so versioning does not
+      grow forever.
     - Retained on stack deletion: it holds the evaluation history.
 
     The access-logs bucket needs no log bucket of its own: cdk-nag's S1 recognises a bucket
@@ -110,7 +113,7 @@ class PipelineBucket(Construct):
                 prefix=prefix,
                 expiration=results_retention,
             )
-            for prefix in (RESULTS_PREFIX, REPORTS_PREFIX)
+            for prefix in (RESULTS_PREFIX, REPORTS_PREFIX, STAGING_PREFIX)
         ]
         self.bucket = s3.Bucket(
             self,
@@ -149,6 +152,14 @@ class PipelineBucket(Construct):
         self._grant_objects(
             grantee, "ReadDatasets", ["s3:GetObject", "s3:GetObjectVersion"], DATASETS_PREFIX
         )
+
+    def grant_write_staging(self, grantee: iam.IGrantable) -> None:
+        """Submit writes the validated copy of a dataset that the job reads."""
+        self._grant_objects(grantee, "WriteStagedDatasets", ["s3:PutObject"], STAGING_PREFIX)
+
+    def grant_read_staging(self, grantee: iam.IGrantable) -> None:
+        """Parse matches result rows against the staged copy the job read."""
+        self._grant_objects(grantee, "ReadStagedDatasets", ["s3:GetObject"], STAGING_PREFIX)
 
     def grant_read_results(self, grantee: iam.IGrantable) -> None:
         self._grant_objects(grantee, "ReadResults", ["s3:GetObject"], RESULTS_PREFIX)

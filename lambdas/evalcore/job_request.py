@@ -37,6 +37,12 @@ def build_create_job_requests(
     ]
 
 
+def staged_key_for(suite: Suite, dataset: DatasetRef) -> str:
+    """The pipeline-owned key the job reads the validated copy of `dataset` from."""
+    name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
+    return layout.staged_dataset_key(suite.name, name, naming.dataset_name(dataset.key))
+
+
 def build_create_job_request(
     suite: Suite,
     dataset: DatasetRef,
@@ -47,8 +53,14 @@ def build_create_job_request(
 ) -> dict[str, Any]:
     """Everything CreateEvaluationJob needs, with names stable across retries.
 
+    The job reads the staged copy (`staged_key_for`), never the upload: the upload key may hold
+    characters Bedrock's S3 URI pattern refuses, and may be overwritten while the job queues.
+    Both keys checked here are built from names whose patterns Bedrock accepts; the check
+    stays so a future change to the layout cannot slip a bad URI through.
+
     `targets` picks one job of a model comparison; its model is part of the job's name and
-    idempotency token, so each model's job is distinct and each is still retried safely.
+    idempotency token, so each model's job is distinct and each is still retried safely. All
+    of a comparison's jobs read the one staged copy.
     """
     output_bucket = output_bucket or dataset.bucket
     version = dataset.version_id
@@ -61,10 +73,12 @@ def build_create_job_request(
     name = naming.job_name(suite.name, dataset.bucket, dataset.key, identity, qualifier)
     output_key = layout.results_prefix(suite.name, name)
     output_uri = naming.s3_uri(output_bucket, output_key)
+    staged_key = staged_key_for(suite, dataset)
+    staged_uri = naming.s3_uri(dataset.bucket, staged_key)
     problems = [
-        Problem(dataset.key, field, f"{key!r} {reason}", "rename the dataset file")
+        Problem(dataset.key, field, f"{key!r} {reason}", "rename the dataset file or suite")
         for field, key, uri in (
-            ("datasetLocation.s3Uri", dataset.key, dataset.uri),
+            ("datasetLocation.s3Uri", staged_key, staged_uri),
             ("outputDataConfig.s3Uri", output_key, output_uri),
         )
         if (reason := naming.check_s3_uri(uri))
@@ -83,7 +97,7 @@ def build_create_job_request(
         "clientRequestToken": naming.client_request_token(dataset.bucket, dataset.key, identity),
         "applicationType": application_type(suite.kind).value,
         "evaluationConfig": job_specs.evaluation_config(
-            suite, naming.dataset_name(dataset.key), dataset.uri
+            suite, naming.dataset_name(dataset.key), staged_uri
         ),
         "inferenceConfig": job_specs.inference_config(suite, targets),
         "outputDataConfig": {"s3Uri": output_uri},

@@ -7,6 +7,8 @@ CLI can never disagree about a prefix.
 DATASETS_PREFIX = "datasets/"
 RESULTS_PREFIX = "results/"
 REPORTS_PREFIX = "reports/"
+# Pipeline-owned copies of validated datasets; the only dataset prefix Bedrock may read.
+STAGING_PREFIX = "staging/"
 DATASET_SUFFIX = ".jsonl"
 OUTPUT_SUFFIX = "_output.jsonl"
 SUMMARY_FILE = "summary.json"
@@ -40,6 +42,17 @@ def dataset_stem(key: str) -> str:
 def results_prefix(suite: str, job_name: str) -> str:
     """The key prefix given to Bedrock as outputDataConfig; Bedrock nests its own folders below."""
     return f"{RESULTS_PREFIX}{suite}/{job_name}/"
+
+
+def staged_dataset_key(suite: str, job_name: str, dataset_name: str) -> str:
+    """Where submit stages the validated dataset version the job reads.
+
+    Built only from the suite name, the job name and the dataset label, whose patterns admit
+    nothing Bedrock's S3 URI pattern refuses, so the upload key itself may hold `=` or spaces.
+    One folder per job name, which is unique per uploaded version: a re-upload never lands on
+    a copy a queued job is about to read.
+    """
+    return f"{STAGING_PREFIX}{suite}/{job_name}/{dataset_name}{DATASET_SUFFIX}"
 
 
 def report_prefix(suite: str, job_name: str) -> str:

@@ -263,8 +263,8 @@ def _evaluator(
                 source,
                 "evaluatorModel",
                 f"{evaluator!r} {refusal}",
-                "use a foundation-model id (e.g. anthropic.claude-3-5-sonnet-20240620-v1:0) or a "
-                "system inference profile (e.g. us.anthropic.claude-3-5-sonnet-20240620-v1:0)",
+                "use a foundation-model id (e.g. anthropic.claude-haiku-4-5-20251001-v1:0) or a "
+                "system inference profile (e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0)",
             )
         )
     return evaluator

@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from evalcore import layout, naming
 from evalcore.aggregate import ScoreAggregator
+from evalcore.matching import MatchReport, ResultMatcher
 from evalcore.notification import success_message
 from evalcore.report import build_summary
 from evalcore.results import find_output_keys, iter_result_records
@@ -49,12 +50,29 @@ def _finish(suite: Suite, summary: Summary, state: RunState, bucket: str) -> Non
     notify(success_message(summary, state, outcome, bucket))
 
 
+def aggregate_matched(
+    bucket: str, outputs: list[str], staged_key: str, aggregator: ScoreAggregator
+) -> MatchReport:
+    """Feed every output row to the aggregator while matching it to its staged dataset line.
+
+    One read of each output file serves both. Raises `ResultsMismatch`, listing the dataset
+    lines and output rows, unless each staged line came back exactly once.
+    """
+    matcher = ResultMatcher(s3io.iter_lines(bucket, staged_key))
+    for key in outputs:
+        lines = matcher.observe(s3io.iter_lines(bucket, key), source=key)
+        aggregator.add_all(iter_result_records(lines, source=key))
+    report = matcher.report()
+    report.raise_if_incomplete(naming.s3_uri(bucket, staged_key))
+    return report
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = RunState.from_json(event)
-    state.require("suite", "job_name", "output_s3_uri")
-    assert state.suite and state.job_name and state.output_s3_uri  # narrowed by require()
+    state.require("suite", "job_name", "output_s3_uri", "staged_key")
+    assert state.suite and state.job_name and state.output_s3_uri and state.staged_key
     suite = load_suite(state.suite)
     bucket, output_prefix = naming.split_s3_uri(state.output_s3_uri)
     listed = list(s3io.list_keys(bucket, output_prefix))
@@ -65,8 +83,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             f"{listed[:5]}); the job reported Completed, so check its output location"
         )
     aggregator = ScoreAggregator(low_score_threshold=suite.low_score_threshold)
-    for key in outputs:
-        aggregator.add_all(iter_result_records(s3io.iter_lines(bucket, key), source=key))
+    matched = aggregate_matched(bucket, outputs, state.staged_key, aggregator)
     for bad in aggregator.malformed[:10]:
         logger.warning("Malformed output line", extra={"source": bad.source, "line": bad.line})
 
@@ -79,7 +96,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         dataset=state.dataset,
         baseline=_baseline(bucket, suite.name, state.job_name),
     )
-    summary = replace(summary, summary_key=summary_key)
+    summary = replace(
+        summary,
+        summary_key=summary_key,
+        prompts_submitted=matched.prompts_submitted,
+        results_received=matched.results_received,
+    )
     document = summary.to_json()
     s3io.put_json(bucket, summary_key, document)
     s3io.put_json(bucket, layout.latest_summary_key(suite.name), document)

@@ -1,6 +1,10 @@
 """`evalctl plan`: validate a dataset locally and show the exact job request it would start.
 
 Runs before upload so a bad line or a wrong modelIdentifier costs seconds, not a queued job.
+The dataset is normalised exactly as the pipeline stages it (byte-order mark, CRLF, blank
+lines). With --check-account it also asks Bedrock, with your credentials, whether every model
+the suite names is still ACTIVE, as the pipeline does before it starts a job; without it,
+plan makes no AWS call.
 A model comparison starts one job per model: its requests are printed as a JSON list.
 """
 
@@ -9,16 +13,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evalcore import naming
 from evalcore.cost import estimate_cost
 from evalcore.dataset_kinds import validate_for_suite
-from evalcore.errors import DatasetError, Problem
+from evalcore.errors import DatasetError, Problem, SuiteError
 from evalcore.job_request import build_create_job_requests
 from evalcore.layout import DATASETS_PREFIX
+from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_state import DatasetRef
-from evalcore.suite import load_suite
+from evalcore.staging import DatasetNormaliser
+from evalcore.suite import Suite, load_suite
+from evalctl.aws import Services
 from evalctl.commands import add_command_parser
 
 # Values only a deployed stack (or the upload itself) knows. The request is built with stand-ins
@@ -40,7 +49,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--bucket", help="the stack's BucketName output (else a placeholder)")
     parser.add_argument("--role-arn", help="the stack's EvaluationServiceRoleArn output")
     parser.add_argument("--version-id", help="S3 version id of the upload (names the job)")
+    parser.add_argument(
+        "--check-account",
+        action="store_true",
+        help="ask Bedrock (your credentials) whether the suite's models are still ACTIVE",
+    )
+    parser.add_argument("--region", help="the Region to check models in (else your default)")
     parser.set_defaults(run=run)
+
+
+def check_account(suite: Suite, region: str | None, services: Services) -> None:
+    """The pipeline's pre-submit lifecycle check, run with the user's credentials."""
+    catalog = ClientModelCatalog(services.client("bedrock", region))
+    problems = check_suite_models(suite, catalog, datetime.now(UTC))
+    if problems:
+        raise SuiteError(problems)
+    print(f"models of suite {suite.name!r} are ACTIVE on Amazon Bedrock", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,18 +74,26 @@ def run(args: argparse.Namespace) -> int:
             [Problem(str(args.dataset), "<file>", "does not exist", "check the path")]
         )
     with args.dataset.open("rb") as lines:
-        stats = validate_for_suite(lines, suite, source=str(args.dataset))
+        normaliser = DatasetNormaliser(lines)
+        try:
+            stats = validate_for_suite(normaliser, suite, source=str(args.dataset))
+        except DatasetError as error:
+            raise DatasetError(
+                [normaliser.in_upload_numbering(p) for p in error.problems]
+            ) from None
     for warning in stats.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    stats.raise_for_problems()
+        print(f"warning: {normaliser.in_upload_numbering(warning)}", file=sys.stderr)
+    if stats.problems:
+        raise DatasetError([normaliser.in_upload_numbering(p) for p in stats.problems])
+    if args.check_account:
+        check_account(suite, args.region, args.services)
 
     key = f"{DATASETS_PREFIX}{suite.name}/{args.dataset.name}"
-    requests = build_create_job_requests(
-        suite,
-        DatasetRef(args.bucket or _STAND_IN_BUCKET, key, args.version_id or _STAND_IN_VERSION),
-        role_arn=args.role_arn or ROLE_PLACEHOLDER,
-    )
-    shown = [_with_placeholders(request, args) for request in requests]
+    dataset = DatasetRef(args.bucket or _STAND_IN_BUCKET, key, args.version_id or _STAND_IN_VERSION)
+    requests = build_create_job_requests(suite, dataset, role_arn=args.role_arn or ROLE_PLACEHOLDER)
+    # A comparison's jobs read one staged copy, named after the run's own job name.
+    run_name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
+    shown = [_with_placeholders(request, args, run_name) for request in requests]
     text = json.dumps(shown[0] if len(shown) == 1 else shown, indent=2)
     estimate = estimate_cost(suite, stats)
     total = estimate.total_usd
@@ -80,7 +112,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_placeholders(request: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+def _with_placeholders(
+    request: dict[str, Any], args: argparse.Namespace, run_name: str
+) -> dict[str, Any]:
     """Replace every value derived from a stand-in; the job name and token derive from both.
 
     The job name keeps no readable part when hidden: several jobs of a comparison are told
@@ -88,6 +122,7 @@ def _with_placeholders(request: dict[str, Any], args: argparse.Namespace) -> dic
     text = json.dumps(request)
     if not (args.bucket and args.version_id):
         text = text.replace(request["jobName"], JOB_NAME_PLACEHOLDER)
+        text = text.replace(run_name, JOB_NAME_PLACEHOLDER)
         text = text.replace(request["clientRequestToken"], TOKEN_PLACEHOLDER)
     text = text.replace(_STAND_IN_BUCKET, BUCKET_PLACEHOLDER)
     text = text.replace(_STAND_IN_VERSION, VERSION_PLACEHOLDER)

@@ -91,9 +91,7 @@ def test_rag_requests_per_mode_and_source():
     }
     generate = configs["rag-kb-generate"]["knowledgeBaseConfig"]["retrieveAndGenerateConfig"]
     assert generate["type"] == "KNOWLEDGE_BASE"
-    assert generate["knowledgeBaseConfiguration"]["modelArn"].endswith(
-        "claude-3-haiku-20240307-v1:0"
-    )
+    assert generate["knowledgeBaseConfiguration"]["modelArn"].endswith("nova-pro-v1:0")
     assert configs["rag-precomputed"] == {
         "precomputedRagSourceConfig": {
             "retrieveAndGenerateSourceConfig": {"ragSourceIdentifier": "docs-rag-v2"}

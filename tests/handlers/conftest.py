@@ -47,7 +47,7 @@ def world() -> Iterator[World]:
         yield world
 
 
-def start(world: World, key: str = KEY, rows: list[dict] | None = None) -> dict[str, Any]:
+def start(world: World, key: str = KEY, rows: list[dict] | bytes | None = None) -> dict[str, Any]:
     version = world.upload(key, rows if rows is not None else dataset())
     return {"bucket": world.bucket, "key": key, "versionId": version}
 

@@ -40,9 +40,16 @@ class World:
     inbox: Inbox
     bucket: str = BUCKET
 
-    def upload(self, key: str, lines: list[dict] | str) -> str:
-        body = lines if isinstance(lines, str) else "".join(json.dumps(r) + "\n" for r in lines)
-        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body.encode())["VersionId"]
+    def upload(self, key: str, lines: list[dict] | str | bytes) -> str:
+        """Records as JSON lines; text or bytes exactly as given (a BOM, CRLF, blank lines)."""
+        if isinstance(lines, list):
+            lines = "".join(json.dumps(r) + "\n" for r in lines)
+        body = lines.encode() if isinstance(lines, str) else lines
+        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)["VersionId"]
+
+    def read_bytes(self, key: str, version_id: str | None = None) -> bytes:
+        extra = {"VersionId": version_id} if version_id else {}
+        return self.s3.get_object(Bucket=self.bucket, Key=key, **extra)["Body"].read()
 
     def read_json(self, key: str) -> dict:
         return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())

@@ -25,7 +25,15 @@ from evalctl.simulation.bedrock_output import live_model_row, model_row, score
 from evalctl.simulation.bedrock_rules import service_violations
 
 ACCOUNT = "123456789012"
+REGION = "us-east-1"
 Scorer = Callable[[dict, str], "float | str | None"]
+# Lifecycle states the fake answers per model id; NOT_FOUND is what an end-of-life model gets.
+ACTIVE, LEGACY, NOT_FOUND = "ACTIVE", "LEGACY", "NOT_FOUND"
+# The Regions a system inference profile of each geography routes to (enough for the tests).
+PROFILE_REGIONS = {
+    "us": ("us-east-1", "us-east-2", "us-west-2"),
+    "eu": ("eu-central-1", "eu-west-1"),
+}
 
 
 def _pattern(client, operation: str, *path: str) -> re.Pattern:
@@ -47,7 +55,12 @@ class FakeJob:
 
 
 class FakeBedrockEvaluations(Stubber):
-    """Answers CreateEvaluationJob / GetEvaluationJob / ListEvaluationJobs from its own state."""
+    """Answers the evaluation-job operations from its own state, and GetFoundationModel /
+    GetInferenceProfile from a per-model lifecycle table (ACTIVE unless the test says otherwise).
+
+    `drop_prompts` / `duplicate_prompts` make a completed job write a short or padded output:
+    the rows of those prompts are left out, or written twice.
+    """
 
     def __init__(
         self,
@@ -60,6 +73,9 @@ class FakeBedrockEvaluations(Stubber):
         failure_messages: list[str] | None = None,
         output_files: int = 2,
         throttle_first_create: bool = False,
+        lifecycles: dict[str, str] | None = None,
+        drop_prompts: frozenset[str] = frozenset(),
+        duplicate_prompts: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -69,6 +85,9 @@ class FakeBedrockEvaluations(Stubber):
         self.failure_messages = failure_messages or []
         self.output_files = output_files
         self.throttle_first_create = throttle_first_create
+        self.lifecycles = dict(lifecycles or {})
+        self.drop_prompts = drop_prompts
+        self.duplicate_prompts = duplicate_prompts
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
@@ -126,6 +145,46 @@ class FakeBedrockEvaluations(Stubber):
             failure_messages=list(self.failure_messages),
         )
         return {"jobArn": arn}
+
+    def _op_GetFoundationModel(self, params: dict):
+        model_id = params["modelIdentifier"].rsplit("/", 1)[-1]
+        status = self.lifecycles.get(model_id, ACTIVE)
+        if status == NOT_FOUND:
+            return self._error("ResourceNotFoundException", f"Model {model_id} not found", 404)
+        lifecycle: dict = {"status": status}
+        if status == LEGACY:
+            lifecycle["legacyTime"] = datetime(2025, 8, 1, tzinfo=UTC)
+            lifecycle["endOfLifeTime"] = datetime(2099, 1, 1, tzinfo=UTC)
+        return {
+            "modelDetails": {
+                "modelArn": f"arn:aws:bedrock:{REGION}::foundation-model/{model_id}",
+                "modelId": model_id,
+                "modelLifecycle": lifecycle,
+            }
+        }
+
+    def _op_GetInferenceProfile(self, params: dict):
+        profile_id = params["inferenceProfileIdentifier"].rsplit("/", 1)[-1]
+        geography, _, model_id = profile_id.partition(".")
+        if self.lifecycles.get(profile_id) == NOT_FOUND or geography not in PROFILE_REGIONS:
+            return self._error("ResourceNotFoundException", f"no profile {profile_id}", 404)
+        return {
+            "inferenceProfileName": profile_id,
+            "inferenceProfileArn": (
+                f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/{profile_id}"
+            ),
+            "inferenceProfileId": profile_id,
+            "models": [
+                {"modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model_id}"}
+                for region in PROFILE_REGIONS[geography]
+            ],
+            "status": "ACTIVE",
+            "type": "SYSTEM_DEFINED",
+        }
+
+    def creates(self) -> list[dict]:
+        """The CreateEvaluationJob requests the client sent, in order."""
+        return [params for operation, params in self.calls if operation == "CreateEvaluationJob"]
 
     def _op_GetEvaluationJob(self, params: dict):
         arn = params["jobIdentifier"]
@@ -186,6 +245,7 @@ class FakeBedrockEvaluations(Stubber):
                 category=record.get("category"),
                 response=(record.get("modelResponses") or [{}])[0].get("response", ""),
                 explanations=explanations,
+                input_record=record,
             )
         row = live_model_row(record["prompt"], scores, f"{live_model} answers {record['prompt']}")
         row["inputRecord"] = record
@@ -231,6 +291,10 @@ class FakeBedrockEvaluations(Stubber):
             rows = [self._rag_row(record, metrics) for record in records]
             data_folder = f"{job_folder}inference_configs/0/datasets/{config['dataset']['name']}/"
         else:
+            # Bedrock sometimes skips or repeats a record: the matching step must notice.
+            records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
+                r for r in records if r["prompt"] in self.duplicate_prompts
+            ]
             model = request["inferenceConfig"]["models"][0]
             live = "bedrockModel" in model
             source = (
