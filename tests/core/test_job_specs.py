@@ -58,7 +58,7 @@ def test_a_model_comparison_runs_one_job_per_model():
         r["inferenceConfig"]["models"][0]["bedrockModel"]["modelIdentifier"] for r in requests
     ]
     assert models == [t.model_identifier for t in suite.target_models]
-    assert [r["jobName"].split("-")[2] for r in requests] == ["nova", "nova", "claude"]
+    assert [r["jobName"].split("-")[3] for r in requests] == ["lite", "pro", "micro"]
     assert requests == build_create_job_requests(suite, dataset_for("model-comparison"), ROLE)
 
 

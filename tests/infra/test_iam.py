@@ -24,9 +24,9 @@ SUITE_MODEL_ARNS = {
         )
         for arn in (f"{FOUNDATION}{model}", f"{PROFILE}us.{model}")
     ),
-    # ARNs are used as they are.
+    # An application profile's ARN is used as it is; the RAG generator's foundation-model ARN
+    # is amazon.nova-pro-v1:0 in every Region, listed above.
     APPLICATION_PROFILE,
-    RAG_GENERATOR,
 }
 
 
@@ -95,7 +95,7 @@ def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
     ):
         assert resources_of(by_action[action]) == SUITE_MODEL_ARNS
     assert resources_of(by_action["bedrock:GetInferenceProfile"]) == {
-        arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
+        arn for arn in SUITE_MODEL_ARNS if "inference-profile/" in arn
     }
     assert set(by_action) == {
         "s3:GetObject",
@@ -178,7 +178,7 @@ def test_submit_creates_jobs_for_suite_models_and_passes_only_the_service_role(s
         arn for arn in SUITE_MODEL_ARNS if ":foundation-model/" in arn
     }
     assert resources_of(by_action.pop("bedrock:GetInferenceProfile")) == {
-        arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
+        arn for arn in SUITE_MODEL_ARNS if "inference-profile/" in arn
     }
     assert by_action == {}
 
