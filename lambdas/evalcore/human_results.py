@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evalcore.result_records import ResultRecord, Score, prompt_text
+from evalcore.result_records import ResultRecord, Score, category_of, prompt_text
 
 _NUMERIC_METHODS = {"individuallikertscale", "comparisonlikertscale", "comparisonrank"}
 _THUMBS = "thumbsupdown"
@@ -77,7 +77,7 @@ def records_from_human_row(row: dict[str, Any], source: str, line: int) -> list[
             source,
             line,
             prompt_text(input_record.get("prompt", "")),
-            input_record.get("category"),
+            category_of(input_record.get("category")),
             tuple(scores),
             prompt_text(first.get("response") or first.get("text") or ""),
         )

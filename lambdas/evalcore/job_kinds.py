@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from evalcore import api_patterns
 from evalcore.metrics import (
     JUDGE_MODEL_METRICS,
     PROGRAMMATIC_METRICS,
@@ -85,11 +86,15 @@ class Scope:
         return bool(self.allowed_variables)
 
 
-# botocore's EvaluationTaskType enum; "General" is what AWS's own judge and RAG samples send
-# (the service accepts it, botocore never checks enums).
+# botocore's EvaluationTaskType enum (Summarization, Classification, QuestionAndAnswer,
+# Generation, Custom); "General" is what AWS's own judge and RAG samples send (the service
+# accepts it, botocore never checks enums). Programmatic metrics are defined for the four
+# built-in task types, not "Custom" (model-evaluation-tasks.html).
 GENERAL_TASK_TYPE = "General"
-PROGRAMMATIC_TASK_TYPES = ("QuestionAndAnswer", "Summarization", "Classification", "Generation")
-HUMAN_TASK_TYPES = (*PROGRAMMATIC_TASK_TYPES, "Custom", GENERAL_TASK_TYPE)
+CUSTOM_TASK_TYPE = "Custom"
+PROGRAMMATIC_TASK_TYPES = tuple(t for t in api_patterns.task_type().enum if t != CUSTOM_TASK_TYPE)
+# Judge, RAG and human jobs take "General" (first: the default) and botocore's enum.
+ANY_TASK_TYPES = (GENERAL_TASK_TYPE, *api_patterns.task_type().enum)
 
 _P, _PR, _GT, _C, _RC = (
     TemplateVariable.PROMPT,
@@ -105,20 +110,20 @@ SCOPES: tuple[Scope, ...] = (
         frozenset(), frozenset(), needs_evaluator=False,
     ),
     Scope(
-        JobKind.JUDGE, None, JUDGE_MODEL_METRICS, (GENERAL_TASK_TYPE,),
+        JobKind.JUDGE, None, JUDGE_MODEL_METRICS, ANY_TASK_TYPES,
         frozenset({_PR}), frozenset({_P, _PR, _GT}), needs_evaluator=True,
     ),
     Scope(
-        JobKind.KNOWLEDGE_BASE, RagMode.RETRIEVE, RAG_RETRIEVE_METRICS, (GENERAL_TASK_TYPE,),
+        JobKind.KNOWLEDGE_BASE, RagMode.RETRIEVE, RAG_RETRIEVE_METRICS, ANY_TASK_TYPES,
         frozenset({_C}), frozenset({_P, _GT, _C, _RC}), needs_evaluator=True,
     ),
     Scope(
         JobKind.KNOWLEDGE_BASE, RagMode.RETRIEVE_AND_GENERATE, RAG_RETRIEVE_AND_GENERATE_METRICS,
-        (GENERAL_TASK_TYPE,), frozenset({_PR}), frozenset({_P, _PR, _GT, _C, _RC}),
+        ANY_TASK_TYPES, frozenset({_PR}), frozenset({_P, _PR, _GT, _C, _RC}),
         needs_evaluator=True,
     ),
     Scope(
-        JobKind.HUMAN, None, frozenset(), HUMAN_TASK_TYPES,
+        JobKind.HUMAN, None, frozenset(), ANY_TASK_TYPES,
         frozenset(), frozenset(), needs_evaluator=False,
     ),
 )  # fmt: skip

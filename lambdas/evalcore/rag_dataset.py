@@ -16,10 +16,9 @@ knowledge base itself. Counts feed the same DatasetStats as model-evaluation dat
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
-from evalcore.dataset import MAX_PROMPTS_PER_JOB, DatasetStats
+from evalcore.dataset import DatasetStats, validate_records
 from evalcore.defaults import UNCATEGORIZED
 from evalcore.errors import Problem
 from evalcore.job_kinds import RagMode
@@ -251,43 +250,11 @@ def validate_rag_dataset(
     metrics: frozenset[str] | tuple[str, ...],
     source: str = "<dataset>",
 ) -> DatasetStats:
-    """Check every line of a RAG dataset; never raises for bad data."""
-    stats = DatasetStats(source=source)
-    problems = stats.problems
+    """Check every line of a RAG dataset; never raises for bad data. Reading (encoding, caps,
+    blank and broken lines) is the model-evaluation validator's own."""
     metric_set = frozenset(metrics)
-    for number, raw in enumerate(lines, start=1):
-        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        if not text.strip():
-            problems.append(
-                Problem(source, "<line>", "is blank", "remove empty lines between records", number)
-            )
-            continue
-        stats.records += 1
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            problems.append(
-                Problem(
-                    source,
-                    "<json>",
-                    f"is not valid JSON ({error.msg} at column {error.colno})",
-                    "write one JSON object per line",
-                    number,
-                )
-            )
-            continue
-        _check_record(record, rag, metric_set, stats, number)
-    if stats.records == 0:
-        problems.append(
-            Problem(source, "<file>", "holds no records", "add one JSON object per line")
-        )
-    elif stats.records > MAX_PROMPTS_PER_JOB:
-        problems.append(
-            Problem(
-                source,
-                "<file>",
-                f"holds {stats.records} records; Bedrock accepts at most {MAX_PROMPTS_PER_JOB}",
-                f"split it into files of at most {MAX_PROMPTS_PER_JOB} lines",
-            )
-        )
-    return stats
+
+    def check(record: object, stats: DatasetStats, line: int, problems: list[Problem]) -> None:
+        _check_record(record, rag, metric_set, stats, line)
+
+    return validate_records(lines, check, source)

@@ -52,3 +52,10 @@ def prompt_text(value: object) -> str:
     if isinstance(value, list) and value:
         return prompt_text(value[0])
     return ""
+
+
+def category_of(value: object) -> str | None:
+    """Categories key the per-category tables: a number or object there would break sorting."""
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"category {value!r} is not a string")

@@ -17,7 +17,7 @@ import orjson
 
 from evalcore.human_results import records_from_human_row
 from evalcore.layout import OUTPUT_SUFFIX
-from evalcore.result_records import MalformedLine, ResultRecord, Score, prompt_text
+from evalcore.result_records import MalformedLine, ResultRecord, Score, category_of, prompt_text
 
 _new_score = tuple.__new__  # Score's own __new__ is a Python function; this skips it
 
@@ -151,7 +151,7 @@ def _records_from_row(row: dict, source: str, line: int) -> list[ResultRecord]:
                 source,
                 line,
                 prompt_text(input_record.get("prompt", "")),
-                input_record.get("category"),
+                category_of(input_record.get("category")),
                 _scores(evaluation.get("scores")),
                 _response(row, input_record),
             )
@@ -168,7 +168,7 @@ def _records_from_row(row: dict, source: str, line: int) -> list[ResultRecord]:
                     source=source,
                     line=line,
                     prompt=prompt_text(input_record.get("prompt", "")),
-                    category=row.get("category") or input_record.get("category"),
+                    category=category_of(row.get("category") or input_record.get("category")),
                     scores=_scores(turn.get("results")),
                     response=prompt_text(output),
                 )
@@ -211,3 +211,7 @@ def iter_result_records(
             yield from _records_from_row(row, source, number)
         except (ValueError, TypeError, AttributeError) as error:
             yield MalformedLine(source=source, line=number, reason=str(error))
+        except LookupError as error:  # e.g. modelResponses is an object, not a list
+            yield MalformedLine(source=source, line=number, reason=f"unexpected shape: {error!r}")
+        except RecursionError:  # orjson accepts 1024 levels; _text recurses once per level
+            yield MalformedLine(source=source, line=number, reason="nested too deeply")

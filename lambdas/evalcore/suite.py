@@ -6,18 +6,22 @@ name), the Lambdas (bundled with them) and evalctl all read the same definitions
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evalcore import api_patterns
 from evalcore.custom_metrics import CustomMetric
 from evalcore.defaults import LOW_SCORE_THRESHOLD, MAX_CATEGORY_DIMENSIONS, REGRESSION_TOLERANCE
 from evalcore.errors import Problem, SuiteError
 from evalcore.inference import InferenceConfig, InferenceMode
 from evalcore.job_kinds import JobKind, Scope, scope_of
+from evalcore.json_values import json_type, key_label
+from evalcore.layout import DATASET_SUFFIX, DATASETS_PREFIX, suite_name_from_dataset_key
 from evalcore.metrics import Direction, direction_of
 from evalcore.suite_kinds import HumanConfig, RagConfig, RagSource, parse_kind
 from evalcore.suite_sections import parse_kind_sections
@@ -25,9 +29,51 @@ from evalcore.suite_sections import parse_kind_sections
 DEFAULT_SUITES_DIR = Path(__file__).resolve().parent.parent / "suites"
 
 MAX_METRICS = 25
+# Stricter than Bedrock's job-name pattern: the suite name is only the readable start of one.
 SUITE_NAME_PATTERN = re.compile(r"^[a-z0-9](-*[a-z0-9]){0,31}$")
-SOURCE_ID_PATTERN = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9._-]){0,255}$")
+# LLM-as-a-judge jobs use "General" in AWS's samples and the service accepts it, though
+# botocore's enum for taskType does not list it; the rest come from that enum.
 DEFAULT_TASK_TYPE = "General"
+README_SUITES = "README section 'Suites'"
+
+SUITE_KEYS = (
+    "name",
+    "description",
+    "kind",
+    "evaluatorModel",
+    "inference",
+    "taskType",
+    "metrics",
+    "thresholds",
+    "lowScoreThreshold",
+    "regressionTolerance",
+    "regressionTolerances",
+    "maxDaysBetweenRuns",
+    "categoryDimensions",
+    "maxCategoryDimensions",
+    "budgetUsd",
+    "rag",
+    "customMetrics",
+    "human",
+    "outputKmsKeyId",
+)
+INFERENCE_KEYS_BY_MODE: dict[str, tuple[str, ...]] = {
+    "precomputed": ("mode", "sourceIdentifier"),
+    "bedrock": ("mode", "modelIdentifier", "inferenceParams"),
+}
+THRESHOLD_KEYS = ("min", "max")
+# CreateEvaluationJob's own names, which people copy from the API reference or an article into
+# a suite: each is refused with the suite key that says the same thing.
+API_KEYS: dict[str, str] = {
+    "customMetricConfig": 'list library metrics in "customMetrics" and in "metrics"',
+    "applicationType": 'set "kind": "knowledge-base" for a RAG evaluation',
+    "ragConfigs": 'set "kind": "knowledge-base" and describe the source in "rag"',
+    "knowledgeBase": 'set "kind": "knowledge-base" and describe the source in "rag"',
+    "knowledgeBaseConfig": 'set "kind": "knowledge-base" and describe the source in "rag"',
+    "humanWorkflowConfig": 'set "kind": "human" and describe the review in "human"',
+    "models": 'list the target models in "inference" (one job per model)',
+    "customerEncryptionKeyId": 'name the key in "outputKmsKeyId"',
+}
 
 
 @dataclass(frozen=True)
@@ -105,6 +151,64 @@ class Suite:
         return next((t for t in self.thresholds if t.metric == metric), None)
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' for the closest choice, case-insensitively; '' when none is close."""
+    by_folded = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f" (did you mean {by_folded[close[0]]!r}?)" if close else ""
+
+
+def _check_keys(
+    data: Mapping[str, Any],
+    allowed: tuple[str, ...],
+    where: str,
+    source: str,
+    problems: list[Problem],
+    elsewhere: Mapping[str, str] | None = None,
+) -> None:
+    """An unknown key is an error, never dropped: a typo would otherwise change the job."""
+    for key in data:
+        if key in allowed:
+            continue
+        field_name = f"{where}.{key_label(key)}" if where else key_label(key)
+        if not where and key in API_KEYS:
+            problems.append(
+                Problem(
+                    source,
+                    field_name,
+                    "is CreateEvaluationJob's field, not a suite key",
+                    f"{API_KEYS[key]} (the {README_SUITES} lists every key a suite takes)",
+                )
+            )
+        elif elsewhere and key in elsewhere:
+            problems.append(Problem(source, field_name, elsewhere[key], f"remove {key!r}"))
+        else:
+            hint = did_you_mean(key, allowed)
+            problems.append(
+                Problem(
+                    source,
+                    field_name,
+                    f"is not a key this object takes{hint}",
+                    f"use only {', '.join(allowed)} (see the {README_SUITES})",
+                )
+            )
+
+
+def _check_api_value(
+    value: str,
+    rule: api_patterns.StringRule,
+    field_name: str,
+    fix: str,
+    source: str,
+    problems: list[Problem],
+) -> bool:
+    """Bedrock's own pattern and length for the value, before anything is submitted."""
+    reason = rule.violation(value)
+    if reason is not None:
+        problems.append(Problem(source, field_name, f"{value!r} {reason}", fix))
+    return reason is None
+
+
 def _require(data: dict, key: str, kind: type, source: str, problems: list[Problem], fix: str):
     value = data.get(key)
     if value is None:
@@ -133,51 +237,90 @@ def _parse_inference(raw: Any, source: str, problems: list[Problem]) -> Inferenc
     try:
         mode = InferenceMode(str(raw.get("mode")))
     except ValueError:
+        hint = did_you_mean(str(raw.get("mode")), [m.value for m in InferenceMode])
         problems.append(
             Problem(
                 source,
                 "inference.mode",
-                f"{raw.get('mode')!r} is not a known inference mode",
+                f"{raw.get('mode')!r} is not a known inference mode{hint}",
                 f"use {InferenceMode.PRECOMPUTED.value!r} (bring your own responses) or "
                 f"{InferenceMode.BEDROCK.value!r} (Bedrock generates them)",
             )
         )
         return None
+    allowed = INFERENCE_KEYS_BY_MODE[mode.value]
+    other_modes = {
+        key: f"only applies when mode is {other!r}, and mode is {mode.value!r}"
+        for other, keys in INFERENCE_KEYS_BY_MODE.items()
+        for key in keys
+        if key not in allowed
+    }
+    problem_count = len(problems)
+    _check_keys(raw, allowed, "inference", source, problems, elsewhere=other_modes)
     if mode is InferenceMode.PRECOMPUTED:
         source_id = raw.get("sourceIdentifier")
-        if not isinstance(source_id, str) or not SOURCE_ID_PATTERN.match(source_id):
+        fix = (
+            "use 1-256 characters of letters, digits, '.', '_' or '-', starting with a letter "
+            "or digit; every dataset record's modelResponses[0].modelIdentifier must equal it"
+        )
+        if not isinstance(source_id, str):
             problems.append(
                 Problem(
                     source,
                     "inference.sourceIdentifier",
-                    f"{source_id!r} is not a valid pre-computed inference source identifier",
-                    "use 1-256 characters of letters, digits, '.', '_' or '-', "
-                    "starting with a letter or digit",
+                    "is missing"
+                    if source_id is None
+                    else f"must be a string, got {json_type(source_id)}",
+                    fix,
                 )
             )
+            return None
+        rule = api_patterns.inference_source_identifier()
+        if (
+            not _check_api_value(
+                source_id, rule, "inference.sourceIdentifier", fix, source, problems
+            )
+            or len(problems) > problem_count
+        ):
             return None
         return InferenceConfig(mode=mode, source_identifier=source_id)
     model_id = raw.get("modelIdentifier")
     params = raw.get("inferenceParams", {})
+    model_fix = "name the Bedrock model or inference profile that answers the prompts"
     if not isinstance(model_id, str) or not model_id:
         problems.append(
             Problem(
                 source,
                 "inference.modelIdentifier",
-                "is missing",
-                "name the Bedrock model or inference profile that answers the prompts",
+                "is missing"
+                if model_id in (None, "")
+                else f"must be a string, got {json_type(model_id)}",
+                model_fix,
             )
         )
         return None
-    if not isinstance(params, dict) or len(json.dumps(params)) > 1023:
+    _check_api_value(
+        model_id,
+        api_patterns.model_identifier(),
+        "inference.modelIdentifier",
+        model_fix + ", e.g. 'us.amazon.nova-lite-v1:0'",
+        source,
+        problems,
+    )
+    # Measured as sent: job_request serialises the params compactly into a JSON string.
+    params_rule = api_patterns.inference_params()
+    limit = params_rule.max_length or 1023
+    if not isinstance(params, dict) or len(json.dumps(params, separators=(",", ":"))) > limit:
         problems.append(
             Problem(
                 source,
                 "inference.inferenceParams",
-                "must be an object of at most 1023 characters as JSON",
+                f"must be an object of at most {limit} characters as JSON",
                 'for example {"inferenceConfig": {"maxTokens": 512, "temperature": 0}}',
             )
         )
+        return None
+    if len(problems) > problem_count:
         return None
     return InferenceConfig(mode=mode, model_identifier=model_id, inference_params=params)
 
@@ -214,7 +357,7 @@ def _parse_thresholds(
                 Problem(
                     source,
                     where,
-                    "names a metric the suite does not evaluate",
+                    "names a metric the suite does not evaluate" + did_you_mean(metric, metrics),
                     "add it to metrics or remove the threshold",
                 )
             )
@@ -224,11 +367,12 @@ def _parse_thresholds(
                 if direction_of(metric) is Direction.LOWER_IS_BETTER
                 else {"min": bound}
             )
-        unknown = sorted(set(bound) - {"min", "max"})
-        if unknown or not bound:
-            problems.append(
-                Problem(source, where, f"has keys {unknown or 'none'}", 'use "min" and/or "max"')
-            )
+        if not bound:
+            problems.append(Problem(source, where, "has no bound", 'use "min" and/or "max"'))
+            continue
+        before = len(problems)
+        _check_keys(bound, THRESHOLD_KEYS, where, source, problems)
+        if len(problems) > before:
             continue
         values = {
             key: _parse_score(bound, key, 0.0, f"{source}: {where}", problems) for key in bound
@@ -258,7 +402,7 @@ def _parse_tolerances(
                 Problem(
                     source,
                     f"regressionTolerances.{metric}",
-                    "names a metric the suite does not evaluate",
+                    "names a metric the suite does not evaluate" + did_you_mean(metric, metrics),
                     "add it to metrics or remove it",
                 )
             )
@@ -301,11 +445,19 @@ def _parse_budget(data: dict, source: str, problems: list[Problem]) -> float | N
     return float(value)
 
 
+def task_types() -> tuple[str, ...]:
+    """What taskType may be: "General" (judge jobs) and botocore's enum."""
+    return (DEFAULT_TASK_TYPE, *api_patterns.task_type().enum)
+
+
 def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     """Build a Suite from decoded JSON, reporting every problem at once."""
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise SuiteError([Problem(source, "<root>", "must be a JSON object", "see README")])
+        raise SuiteError(
+            [Problem(source, "<root>", "must be a JSON object", f"see the {README_SUITES}")]
+        )
+    _check_keys(data, SUITE_KEYS, "", source, problems)
     name = _require(data, "name", str, source, problems, "give the suite a lowercase name")
     if name is not None and not SUITE_NAME_PATTERN.match(name):
         problems.append(
@@ -331,11 +483,21 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     category_dimensions = _parse_string_list(data, "categoryDimensions", source, problems)
     budget = _parse_budget(data, source, problems)
     task_type = sections.task_type
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        problems.append(
+            Problem(
+                source,
+                "description",
+                f"must be a string, got {json_type(description)}",
+                "quote the text",
+            )
+        )
     if problems or name is None or inference is None:
         raise SuiteError(problems)
     return Suite(
         name=name,
-        description=str(data.get("description", "")),
+        description=description,
         evaluator_model=sections.evaluator,
         inference=inference,
         metrics=metrics,
@@ -392,22 +554,67 @@ def load_suite_file(path: Path) -> Suite:
     return suite
 
 
+def suite_names(suites_dir: Path | None = None) -> list[str]:
+    """The suites a dataset may be uploaded for."""
+    directory = suites_dir or DEFAULT_SUITES_DIR
+    return sorted(path.stem for path in directory.glob("*.json"))
+
+
+def _no_such_suite_fix(name: str, directory: Path) -> str:
+    listed = ", ".join(suite_names(directory)) or "none"
+    if not SUITE_NAME_PATTERN.match(name):
+        return f"use one of the suites: {listed}"
+    return f"use one of the suites: {listed}; or add {name}.json to {directory.name}/ and redeploy"
+
+
 def load_suite(name_or_path: str, suites_dir: Path | None = None) -> Suite:
     """Accept a suite name (looked up in the suites folder) or a path to a suite file."""
     candidate = Path(name_or_path)
-    if candidate.suffix == ".json" or candidate.exists():
+    if candidate.suffix == ".json" or candidate.is_file():
         return load_suite_file(candidate)
     directory = suites_dir or DEFAULT_SUITES_DIR
     path = directory / f"{name_or_path}.json"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in directory.glob("*.json"))) or "none"
+    if not path.is_file():
         raise SuiteError(
             [
                 Problem(
                     str(path),
                     "<file>",
-                    f"no suite named {name_or_path!r}",
-                    f"use one of: {known}, or add {path.name} to {directory}",
+                    f"no suite named {name_or_path!r}"
+                    + did_you_mean(name_or_path, suite_names(directory)),
+                    _no_such_suite_fix(name_or_path, directory),
+                )
+            ]
+        )
+    return load_suite_file(path)
+
+
+def suite_for_dataset_key(key: str, suites_dir: Path | None = None) -> Suite:
+    """The suite an uploaded dataset names by its folder, looked up by name only.
+
+    The folder is never read as a path (a key such as `datasets/../x.jsonl` or one naming a
+    directory of the Lambda bundle must not load anything), and a folder that names no suite
+    says which suites exist, because that message is what the uploader reads.
+    """
+    directory = suites_dir or DEFAULT_SUITES_DIR
+    layout = f"{DATASETS_PREFIX}<suite>/<name>{DATASET_SUFFIX}"
+    try:
+        name = suite_name_from_dataset_key(key)
+    except ValueError as error:
+        known = ", ".join(suite_names(directory)) or "none"
+        raise SuiteError(
+            [Problem(key, "<key>", str(error), f"upload it as {layout}; suites: {known}")]
+        ) from None
+    path = directory / f"{name}.json"
+    if not SUITE_NAME_PATTERN.match(name) or not path.is_file():
+        raise SuiteError(
+            [
+                Problem(
+                    key,
+                    "<key>",
+                    f"no suite named {name!r}{did_you_mean(name, suite_names(directory))} "
+                    f"(the folder after {DATASETS_PREFIX} names the suite)",
+                    _no_such_suite_fix(name, directory),
                 )
             ]
         )

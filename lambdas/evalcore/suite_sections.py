@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evalcore import api_patterns
 from evalcore.custom_metrics import CustomMetric, check_for, library, load_metric
 from evalcore.errors import Problem, SuiteError
 from evalcore.inference import InferenceConfig, InferenceMode
@@ -30,6 +31,7 @@ from evalcore.job_kinds import (
     kinds_offering,
     scope_of,
 )
+from evalcore.json_values import json_type
 from evalcore.metrics import BUILTIN_METRICS, BUILTIN_PREFIX
 from evalcore.suite_kinds import (
     HumanConfig,
@@ -118,11 +120,9 @@ def _targets(
 
 
 def _metric_names(raw: Any, source: str, problems: list[Problem]) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not raw or not all(isinstance(m, str) for m in raw):
+    if not isinstance(raw, list) or not raw:
         problems.append(
-            Problem(
-                source, "metrics", "must be a non-empty list of names", '["Builtin.Correctness"]'
-            )
+            Problem(source, "metrics", "must be a non-empty list", 'e.g. ["Builtin.Correctness"]')
         )
         return ()
     if len(raw) > MAX_METRIC_NAMES:
@@ -131,6 +131,18 @@ def _metric_names(raw: Any, source: str, problems: list[Problem]) -> tuple[str, 
                 source, "metrics", f"has {len(raw)} entries", f"keep at most {MAX_METRIC_NAMES}"
             )
         )
+    for index, name in enumerate(raw):
+        if not isinstance(name, str):
+            problems.append(
+                Problem(
+                    source,
+                    f"metrics[{index}]",
+                    f"must be a string, got {json_type(name)}",
+                    'e.g. "Builtin.Correctness"',
+                )
+            )
+    if not all(isinstance(name, str) for name in raw):
+        return ()
     if len(set(raw)) != len(raw):
         problems.append(Problem(source, "metrics", "lists a metric twice", "remove duplicates"))
     return tuple(raw)
@@ -204,11 +216,15 @@ def _check_metrics(
                 )
             continue
         known = library(metrics_dir)
+        close = difflib.get_close_matches(
+            name, [m.removeprefix(BUILTIN_PREFIX) for m in scope.builtin_metrics], n=1
+        )
+        hint = f" (did you mean {BUILTIN_PREFIX + close[0]!r}?)" if close else ""
         problems.append(
             Problem(
                 source,
                 where,
-                f"{name!r} is not a built-in metric, nor one of the suite's customMetrics",
+                f"{name!r} is not a built-in metric, nor one of the suite's customMetrics{hint}",
                 f"add {name!r} to customMetrics (library: {', '.join(known)})"
                 if name in known
                 else "add its definition to lambdas/metrics/ and list it in customMetrics",
@@ -257,42 +273,49 @@ def _evaluator(
                 "remove evaluatorModel",
             )
         )
-    elif evaluator and (refusal := judge_refusal(evaluator)):
-        problems.append(
-            Problem(
-                source,
-                "evaluatorModel",
-                f"{evaluator!r} {refusal}",
-                "use a foundation-model id (e.g. anthropic.claude-haiku-4-5-20251001-v1:0) or a "
-                "system inference profile (e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0)",
-            )
+    elif evaluator:
+        fix = (
+            "use a foundation-model id (e.g. anthropic.claude-haiku-4-5-20251001-v1:0) or a "
+            "system inference profile (e.g. us.anthropic.claude-haiku-4-5-20251001-v1:0)"
         )
+        reason = judge_refusal(evaluator) or api_patterns.evaluator_model_identifier().violation(
+            evaluator
+        )
+        if reason:
+            problems.append(Problem(source, "evaluatorModel", f"{evaluator!r} {reason}", fix))
     return evaluator
 
 
 def _task_type(data: dict, scope: Scope, source: str, problems: list[Problem]) -> str:
-    default = GENERAL_TASK_TYPE if GENERAL_TASK_TYPE in scope.task_types[:1] else None
+    """General (judge and RAG jobs' default), or one of botocore's enum the kind takes."""
+    default = GENERAL_TASK_TYPE if scope.task_types[0] == GENERAL_TASK_TYPE else None
+    if scope.kind is JobKind.HUMAN:
+        default = None  # workers see the task type: name it
     task_type = data.get("taskType", default)
+    fix = "use one of " + ", ".join(scope.task_types)
     if task_type is None:
         problems.append(
-            Problem(
-                source,
-                "taskType",
-                f"is missing: {scope.label} jobs need one",
-                "use one of " + ", ".join(scope.task_types),
-            )
+            Problem(source, "taskType", f"is missing: {scope.label} jobs need one", fix)
+        )
+        return ""
+    if not isinstance(task_type, str):
+        problems.append(
+            Problem(source, "taskType", f"must be a string, got {json_type(task_type)}", fix)
         )
         return ""
     if task_type not in scope.task_types:
+        by_folded = {t.casefold(): t for t in scope.task_types}
+        close = difflib.get_close_matches(task_type.casefold(), list(by_folded), n=1)
+        hint = f" (did you mean {by_folded[close[0]]!r}?)" if close else ""
         problems.append(
             Problem(
                 source,
                 "taskType",
-                f"{task_type!r} is not a task type of {scope.label} jobs",
-                "use one of " + ", ".join(scope.task_types),
+                f"{task_type!r} is not a task type of {scope.label} jobs{hint}",
+                fix,
             )
         )
-    return str(task_type)
+    return task_type
 
 
 def parse_kind_sections(

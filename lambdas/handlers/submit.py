@@ -16,12 +16,11 @@ from evalcore.dataset import DatasetStats
 from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import DatasetError, InputError, Problem, SuiteError
 from evalcore.job_request import build_create_job_request, staged_key_for
-from evalcore.layout import suite_name_from_dataset_key
 from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_metrics import PipelineMetric, pipeline_count
 from evalcore.run_state import DatasetRef, RunState, RunStateError
 from evalcore.staging import DatasetNormaliser
-from evalcore.suite import Suite, load_suite
+from evalcore.suite import Suite, suite_for_dataset_key
 from handlers import s3io
 from handlers.run_end import publish_metrics
 from handlers.runtime import (
@@ -144,11 +143,7 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
     the job request, or the InputError saying what to fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
-    try:
-        suite_name = suite_name_from_dataset_key(dataset.key)
-    except ValueError as error:
-        raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
-    suite = load_suite(suite_name)
+    suite = suite_for_dataset_key(dataset.key)
     _refuse_comparisons(suite)
     staged_key = staged_key_for(suite, dataset)
     with tempfile.SpooledTemporaryFile(max_size=STAGING_SPOOL_BYTES) as staged:

@@ -21,17 +21,12 @@ from evalcore.defaults import LOW_SCORE_THRESHOLD
 from evalcore.errors import InputError, Problem
 from evalcore.model_comparison import compare_models
 from evalcore.report import build_summary
-from evalcore.results import (
-    is_job_metadata,
-    iter_result_records,
-    looks_like_results,
-    output_job,
-    output_model,
-)
+from evalcore.results import iter_result_records, output_job, output_model
 from evalcore.suite import load_suite
 from evalcore.summary import Baseline, ResultsSource
 from evalctl.commands import add_command_parser
 from evalctl.render import render_summary
+from evalctl.runs import local_outputs
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -48,31 +43,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-SNIFFED_LINES = 5
-
-
-def _holds_results(path: Path) -> bool:
-    """Whether one of the first records is a result row (one broken line does not hide a file)."""
-    with path.open("rb") as lines:
-        records = (line for line in lines if line.strip())
-        return any(
-            looks_like_results(line) for _, line in zip(range(SNIFFED_LINES), records, strict=False)
-        )
-
-
-def find_local_outputs(results: Path) -> list[Path]:
-    """Every JSONL file under `results` (or `results` itself) whose rows are results."""
-    if results.is_file():
-        candidates = [results]
-    else:
-        candidates = sorted(
-            path
-            for path in results.rglob("*.jsonl")
-            if path.is_file() and not is_job_metadata(path.relative_to(results).as_posix())
-        )
-    return [path for path in candidates if _holds_results(path)]
-
-
 def _label(results: Path, path: Path) -> str:
     relative = path.relative_to(results).as_posix() if results.is_dir() else path.name
     return relative
@@ -80,23 +50,8 @@ def _label(results: Path, path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     results: Path = args.results
-    if not results.exists():
-        raise InputError([Problem(str(results), "<path>", "does not exist", "check the path")])
+    outputs = local_outputs(results)
     suite = load_suite(args.suite) if args.suite else None
-    outputs = find_local_outputs(results)
-    if not outputs:
-        raise InputError(
-            [
-                Problem(
-                    str(results),
-                    "<path>",
-                    "holds no evaluation results (no JSONL whose rows have "
-                    "automatedEvaluationResult, conversationTurns with results, or "
-                    "humanEvaluationResult)",
-                    "download the job's output prefix, e.g. aws s3 sync s3://<bucket>/results/...",
-                )
-            ]
-        )
     jobs: dict[str, list[Path]] = {}
     for path in outputs:
         jobs.setdefault(output_job(_label(results, path)), []).append(path)

@@ -125,7 +125,7 @@ def test_an_application_inference_profile_is_a_valid_target():
 
 
 def test_task_types_follow_the_kind():
-    assert "General" in problems(judge_suite(taskType="Summarization"))["taskType"]
+    assert "did you mean 'General'" in problems(judge_suite(taskType="general"))["taskType"]
     automatic = {
         "name": "auto",
         "kind": "automatic",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from evalcore.metrics import direction_of
 
@@ -120,3 +121,15 @@ def human_row(
             ],
         },
     }
+
+
+# Where Bedrock nests a job's output below the outputDataConfig prefix (one of its layouts).
+OUTPUT_NESTING = "job-id/models/app/taskTypes/General/datasets/ds/0f1e2d3c_output.jsonl"
+
+
+def write_results(folder: Path, rows: list[dict]) -> Path:
+    """A downloaded results folder holding `rows` as one Bedrock output file; returns `folder`."""
+    output = folder / OUTPUT_NESTING
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(jsonl(rows), encoding="utf-8")
+    return folder
