@@ -131,8 +131,8 @@ def parse_rag(raw: Any, source: str, problems: list[Problem]) -> RagConfig | Non
         problems.append(Problem(source, "rag", "is missing or not an object", RAG_EXAMPLE))
         return None
     try:
-        mode = RagMode(raw.get("mode"))
-        rag_source = RagSource(raw.get("source"))
+        mode = RagMode(str(raw.get("mode")))
+        rag_source = RagSource(str(raw.get("source")))
     except ValueError:
         problems.append(
             Problem(
@@ -278,7 +278,7 @@ def parse_human(raw: Any, source: str, problems: list[Problem]) -> HumanConfig |
             )
             continue
         try:
-            method = RatingMethod(item.get("ratingMethod"))
+            method = RatingMethod(str(item.get("ratingMethod")))
         except ValueError:
             problems.append(
                 Problem(
