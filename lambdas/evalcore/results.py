@@ -138,8 +138,8 @@ def _response(row: dict, input_record: dict) -> str:
     model-evaluation-report-s3.html) when it generated them, else the pre-computed one the
     dataset carried inside `inputRecord`."""
     responses = row.get("modelResponses") or input_record.get("modelResponses") or [{}]
-    first = responses[0] if isinstance(responses, list) and responses else {}
-    return prompt_text(first.get("response", "")) if isinstance(first, dict) else ""
+    first = responses[0]  # a LookupError (an object, not a list) is an unexpected shape
+    return prompt_text(first.get("response", ""))
 
 
 def _records_from_row(row: dict, source: str, line: int) -> list[ResultRecord]:
