@@ -67,7 +67,10 @@ def lines(*records: Any) -> list[bytes]:
 
 
 LIVE = {"mode": "bedrock", "modelIdentifier": "us.amazon.nova-lite-v1:0"}
-RAG_TURN = {"prompt": {"content": [{"text": "q"}]}, "referenceResponses": [{"content": [{"text": "r"}]}]}
+RAG_TURN = {
+    "prompt": {"content": [{"text": "q"}]},
+    "referenceResponses": [{"content": [{"text": "r"}]}],
+}
 OK_ROW = {
     "automatedEvaluationResult": {"scores": [{"metricName": "Builtin.Correctness", "result": 1}]}
 }
@@ -101,7 +104,7 @@ CATALOGUE: tuple[BadInput, ...] = (
              "thresholds.Builtin.Helpfulnes", "did you mean 'Builtin.Helpfulness'?"),
     BadInput("metric of another kind of job", Where.SUITE,
              suite(metrics=["Builtin.ContextRelevance"], thresholds={}), "metrics[0]",
-             "is not a built-in metric of judge jobs (it belongs to knowledge-base (retrieve) jobs)"),
+             "is not a built-in metric of judge jobs (it belongs to knowledge-base (retrieve)"),
     BadInput("custom metric defined but not in metrics", Where.SUITE,
              suite(customMetrics=["response_brevity"]), "customMetrics.response_brevity",
              "is defined but not listed in metrics"),
@@ -166,7 +169,8 @@ CATALOGUE: tuple[BadInput, ...] = (
              "must be a list of 1-1 turns for a retrieve evaluation", suite="rag-kb-retrieve"),
     BadInput("pre-computed RAG output from another source", Where.DATASET,
              lines({"conversationTurns": [{**RAG_TURN, "output": {
-                 "knowledgeBaseIdentifier": "other", "retrievedResults": {"retrievalResults": []}}}]}),
+                 "knowledgeBaseIdentifier": "other",
+                 "retrievedResults": {"retrievalResults": []}}}]}),
              "conversationTurns[0].output.knowledgeBaseIdentifier",
              "but the suite's rag.sourceIdentifier is 'docs-search-v1'",
              suite="rag-precomputed-retrieve"),
@@ -247,9 +251,7 @@ def _suite_problems(case: BadInput) -> list[Problem]:
 
 
 def _dataset_problems(case: BadInput) -> list[Problem]:
-    stats = validate_for_suite(
-        case.value, load_suite(case.suite), f"datasets/{case.suite}/d.jsonl"
-    )
+    stats = validate_for_suite(case.value, load_suite(case.suite), f"datasets/{case.suite}/d.jsonl")
     return stats.problems if case.outcome is not Outcome.WARNED else stats.warnings
 
 

@@ -13,33 +13,18 @@ import json
 import time
 from pathlib import Path
 
-import aws_cdk as cdk
-import boto3
 import pytest
-from aws_cdk.assertions import Template
-from moto.awslambda_simple.models import LambdaSimpleBackend
 
 from evalcore.run_metrics import RunMetric
+from evalctl.simulate import synthesized_template
 from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.bedrock_output import oriented
 from evalctl.simulation.bedrock_service import LEGACY
 from evalctl.simulation.emf import datapoints
+from evalctl.simulation.pipeline import MOTO_CONFIG, deployed_pipeline, s3_object_created
 from evalctl.simulation.summary_schema import assert_valid_summary
-from evalctl.simulation.template import resources_of
-from evalctl.simulation.template_runtime import (
-    InProcessFunctions,
-    Resolver,
-    deploy_functions,
-    event_pattern_matches,
-    transform_input,
-)
-from infra.settings import PipelineSettings
-from infra.stack import EvaluationPipelineStack
+from evalctl.simulation.template_runtime import event_pattern_matches
 
-MOTO_CONFIG = {
-    "stepfunctions": {"execute_state_machine": True},
-    "lambda": {"use_docker": False},
-}
 KEY = "datasets/support-assistant/release-42.jsonl"
 # The quality the judge finds per prompt (oriented per metric); p3 is N/A for every metric.
 QUALITY = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
@@ -74,140 +59,20 @@ def dataset_rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def template() -> dict:
-    app = cdk.App()
-    stack = EvaluationPipelineStack(
-        app, "E2E", settings=PipelineSettings(poll_min_wait_seconds=1, poll_max_wait_seconds=1)
-    )
-    return Template.from_stack(stack).to_json()
-
-
-def s3_object_created(bucket: str, key: str, version: str) -> dict:
-    """The event S3 sends to EventBridge (AWS docs' example, trimmed)."""
-    return {
-        "version": "0",
-        "id": "17793124-05d4-b198-2fde-7ededc63b103",
-        "detail-type": "Object Created",
-        "source": "aws.s3",
-        "account": "123456789012",
-        "region": "us-east-1",
-        "resources": [f"arn:aws:s3:::{bucket}"],
-        "detail": {
-            "version": "0",
-            "bucket": {"name": bucket},
-            "object": {"key": key, "size": 5, "etag": "b1946ac9", "version-id": version},
-            "request-id": "N4N7GDK58NMKJ12R",
-            "reason": "PutObject",
-        },
-    }
-
-
-class Pipeline:
-    """The template deployed into moto: upload a dataset, get an execution's outcome."""
-
-    def __init__(self, template: dict, world, monkeypatch) -> None:
-        self.world = world
-        self.resolver = Resolver()
-        rules = resources_of(template, "AWS::Events::Rule").values()
-        (self.rule,) = [r for r in rules if r["Properties"]["EventPattern"]["source"] == ["aws.s3"]]
-        (self.status_rule,) = [
-            r for r in rules if r["Properties"]["EventPattern"]["source"] == ["aws.states"]
-        ]
-        (topic_id,) = resources_of(template, "AWS::SNS::Topic")
-        self.resolver.refs[topic_id] = world.inbox.topic_arn
-        # The data bucket is the one the rule listens to.
-        (bucket_ref,) = self.rule["Properties"]["EventPattern"]["detail"]["bucket"]["name"]
-        bucket_id = bucket_ref["Ref"]
-        self.resolver.refs[bucket_id] = world.bucket
-        self.resolver.attributes[(bucket_id, "Arn")] = f"arn:aws:s3:::{world.bucket}"
-        self.runner = InProcessFunctions()
-        monkeypatch.setattr(
-            LambdaSimpleBackend,
-            "invoke",
-            lambda backend, *args: self.runner.invoke(backend, *args),
-        )
-        deploy_functions(
-            template, self.resolver, boto3.client("lambda"), boto3.client("iam"), self.runner
-        )
-        ((machine_id, machine),) = resources_of(
-            template, "AWS::StepFunctions::StateMachine"
-        ).items()
-        definition = self.resolver(machine["Properties"]["DefinitionString"])
-        self.sfn = boto3.client("stepfunctions")
-        self.machine_arn = self.sfn.create_state_machine(
-            name="evaluation-pipeline",
-            definition=definition,
-            roleArn="arn:aws:iam::123456789012:role/states",
-        )["stateMachineArn"]
-        self.resolver.refs[machine_id] = self.machine_arn
-
-    def upload(self, key: str, rows: list[dict] | bytes) -> dict:
-        """Put the dataset, then do what the EventBridge rule does with S3's event."""
-        version = self.world.upload(key, rows)
-        event = s3_object_created(self.world.bucket, key, version)
-        rule = self.rule["Properties"]
-        pattern = self.resolver(rule["EventPattern"])
-        assert event_pattern_matches(pattern, event), f"rule {pattern} ignores {key}"
-        (target,) = rule["Targets"]
-        return transform_input(target["InputTransformer"], event)
-
-    def start(self, execution_input: dict) -> str:
-        return self.sfn.start_execution(
-            stateMachineArn=self.machine_arn, input=json.dumps(execution_input)
-        )["executionArn"]
-
-    def run(self, execution_input: dict, timeout: float = 60) -> dict:
-        arn = self.start(execution_input)
-        deadline = time.monotonic() + timeout
-        while (execution := self.sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
-            assert time.monotonic() < deadline, "execution did not finish"
-            time.sleep(0.2)
-        return execution
-
-    def status_changed(self, execution: dict, status: str) -> bool:
-        """Do what the execution-status rule does with Step Functions' event; False if ignored."""
-        event = execution_status_change(execution, status)
-        rule = self.status_rule["Properties"]
-        if not event_pattern_matches(self.resolver(rule["EventPattern"]), event):
-            return False
-        (target,) = rule["Targets"]
-        assert "Input" not in target and "InputTransformer" not in target  # the whole event
-        function = self.resolver(target["Arn"])
-        boto3.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event))
-        return True
-
-
-def execution_status_change(execution: dict, status: str) -> dict:
-    """The event Step Functions sends to EventBridge when an execution ends (AWS docs' shape)."""
-    started = execution["startDate"]
-    return {
-        "version": "0",
-        "id": "315c1398-40ff-a850-213b-158f73e60175",
-        "detail-type": "Step Functions Execution Status Change",
-        "source": "aws.states",
-        "account": "123456789012",
-        "region": "us-east-1",
-        "resources": [execution["executionArn"]],
-        "detail": {
-            "executionArn": execution["executionArn"],
-            "stateMachineArn": execution["stateMachineArn"],
-            "name": execution["executionArn"].rsplit(":", 1)[-1],
-            "status": status,
-            "startDate": int(started.timestamp() * 1000),
-            "stopDate": int(started.timestamp() * 1000) + 86_400_000,
-            "input": execution["input"],
-            "output": None,
-            "error": None,
-            "cause": None,
-        },
-    }
+    """The stack with 1-second poll waits, synthesized once per process (shared with the
+    evalctl run and simulate tests)."""
+    return json.loads(synthesized_template())
 
 
 @pytest.fixture
-def pipeline(template, monkeypatch, request):
+def pipeline(template, request):
     options = dict(getattr(request, "param", {}))
     scorer = options.pop("scorer", None) or scorer_for(options.pop("quality", QUALITY))
-    with fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world:
-        yield Pipeline(template, world, monkeypatch)
+    with (
+        fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world,
+        deployed_pipeline(template, world) as deployed,
+    ):
+        yield deployed
 
 
 def test_the_rule_ignores_objects_outside_datasets(template, pipeline):

@@ -35,6 +35,13 @@ PROFILE_REGIONS = {
     "eu": ("eu-central-1", "eu-west-1"),
 }
 
+# The judge's reasoning for one record and metric (the default names the metric and prompt).
+Explainer = Callable[[dict, str], str]
+
+
+def default_explanation(record: dict, metric: str) -> str:
+    return f"{metric} reasoning for: {record['prompt']}"
+
 
 def _pattern(client, operation: str, *path: str) -> re.Pattern:
     shape = client.meta.service_model.operation_model(operation).input_shape
@@ -76,6 +83,7 @@ class FakeBedrockEvaluations(Stubber):
         lifecycles: dict[str, str] | None = None,
         drop_prompts: frozenset[str] = frozenset(),
         duplicate_prompts: frozenset[str] = frozenset(),
+        explainer: Explainer = default_explanation,
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -88,6 +96,7 @@ class FakeBedrockEvaluations(Stubber):
         self.lifecycles = dict(lifecycles or {})
         self.drop_prompts = drop_prompts
         self.duplicate_prompts = duplicate_prompts
+        self.explainer = explainer
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
@@ -237,7 +246,7 @@ class FakeBedrockEvaluations(Stubber):
     # Output --------------------------------------------------------------------------------
     def _model_row(self, record: dict, metrics: list[str], live_model: str | None) -> dict:
         scores = {metric: self.scorer(record, metric) for metric in metrics}
-        explanations = {m: f"{m} reasoning for: {record['prompt']}" for m in metrics}
+        explanations = {m: self.explainer(record, m) for m in metrics}
         if live_model is None:
             return model_row(
                 record["prompt"],
@@ -268,8 +277,7 @@ class FakeBedrockEvaluations(Stubber):
                     "inputRecord": {k: v for k, v in turn.items() if k != "output"},
                     "output": output,
                     "results": [
-                        score(m, self.scorer(flat, m), f"{m} reasoning for: {prompt}")
-                        for m in metrics
+                        score(m, self.scorer(flat, m), self.explainer(flat, m)) for m in metrics
                     ],
                 }
             )
