@@ -107,3 +107,22 @@ def test_categorical_custom_metric_results_are_counted_per_label():
     )
     assert stats["brand_voice"].labels == {"neutral": 1, "on-brand": 2}
     assert stats["brand_voice"].mean is None
+
+
+def test_programmatic_rows_without_judge_details_are_aggregated_by_direction():
+    """Automatic jobs write the same row shape with no evaluatorDetails (no judge)."""
+    row = {
+        "automatedEvaluationResult": {
+            "scores": [
+                {"metricName": "Builtin.Accuracy", "result": 0.8},
+                {"metricName": "Builtin.Toxicity", "result": 0.9},
+                {"metricName": "Builtin.Robustness", "result": 0.1},
+            ]
+        },
+        "inputRecord": {"prompt": "p", "referenceResponse": "r"},
+        "modelResponses": [{"response": "generated", "modelIdentifier": "m.x"}],
+    }
+    aggregator = ScoreAggregator().add_all(iter_result_records(jsonl([row]).splitlines(), "o"))
+    assert aggregator.metric_results()["Builtin.Accuracy"].mean == 0.8
+    (low,) = aggregator.low_scores  # a toxicity of 0.9 is bad; a robustness delta of 0.1 is not
+    assert (low.metric, low.response, low.explanation) == ("Builtin.Toxicity", "generated", "")
