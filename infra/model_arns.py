@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from evalcore.job_kinds import APPLICATION_PROFILE_MARKER
 from evalcore.model_ids import base_model_id, inference_profile_geography
 
 
@@ -54,7 +55,7 @@ def model_arns(model_id: str, *, partition: str, region: str, account: str) -> M
         # A foundation-model ARN (a RAG generator's modelArn) is the model in every Region.
         base = model_id.rsplit("/", 1)[-1]
         return ModelArns(foundation_models=(foundation_model_arn(base, partition=partition),))
-    if ":application-inference-profile/" in model_id:
+    if APPLICATION_PROFILE_MARKER in model_id:
         # The models it routes to are not in its ARN: the suite's own grant is the profile;
         # its models are resolved with GetInferenceProfile (README "Inference profiles").
         return ModelArns(inference_profiles=(model_id,))

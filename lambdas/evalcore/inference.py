@@ -21,3 +21,5 @@ class InferenceConfig:
     source_identifier: str = ""
     model_identifier: str = ""
     inference_params: Mapping[str, Any] = field(default_factory=dict)
+    # For an application inference profile: the model (or system profile) it routes to.
+    profile_model: str = ""

@@ -19,7 +19,7 @@ from evalcore.custom_metrics import CustomMetric
 from evalcore.defaults import LOW_SCORE_THRESHOLD, MAX_CATEGORY_DIMENSIONS, REGRESSION_TOLERANCE
 from evalcore.errors import Problem, SuiteError
 from evalcore.inference import InferenceConfig, InferenceMode
-from evalcore.job_kinds import JobKind, Scope, scope_of
+from evalcore.job_kinds import APPLICATION_PROFILE_MARKER, JobKind, Scope, scope_of
 from evalcore.json_values import json_type, key_label
 from evalcore.layout import DATASET_SUFFIX, DATASETS_PREFIX, suite_name_from_dataset_key
 from evalcore.metrics import Direction, direction_of
@@ -59,7 +59,7 @@ SUITE_KEYS = (
 )
 INFERENCE_KEYS_BY_MODE: dict[str, tuple[str, ...]] = {
     "precomputed": ("mode", "sourceIdentifier"),
-    "bedrock": ("mode", "modelIdentifier", "inferenceParams"),
+    "bedrock": ("mode", "modelIdentifier", "inferenceParams", "profileModel"),
 }
 THRESHOLD_KEYS = ("min", "max")
 # CreateEvaluationJob's own names, which people copy from the API reference or an article into
@@ -142,6 +142,8 @@ class Suite:
         for target in self.target_models:
             if target.mode is InferenceMode.BEDROCK:
                 models.add(target.model_identifier)
+                if target.profile_model:
+                    models.add(target.profile_model)
         return frozenset(models)
 
     def tolerance_for(self, metric: str) -> float:
@@ -322,7 +324,58 @@ def _parse_inference(raw: Any, source: str, problems: list[Problem]) -> Inferenc
         return None
     if len(problems) > problem_count:
         return None
-    return InferenceConfig(mode=mode, model_identifier=model_id, inference_params=params)
+    profile_model = _parse_profile_model(raw, model_id, source, problems)
+    if len(problems) > problem_count:
+        return None
+    return InferenceConfig(
+        mode=mode,
+        model_identifier=model_id,
+        inference_params=params,
+        profile_model=profile_model,
+    )
+
+
+def _parse_profile_model(raw: dict, model_id: str, source: str, problems: list[Problem]) -> str:
+    """An application inference profile's ARN does not say which model it routes to, and IAM
+    must allow that model too: the suite names it (the model or system profile the application
+    profile was created from)."""
+    profile_model = raw.get("profileModel", "")
+    is_application_profile = APPLICATION_PROFILE_MARKER in model_id
+    if not is_application_profile:
+        if profile_model:
+            problems.append(
+                Problem(
+                    source,
+                    "inference.profileModel",
+                    "only applies when modelIdentifier is an application inference profile",
+                    "remove profileModel",
+                )
+            )
+        return ""
+    fix = (
+        "name the model or system inference profile the application profile copies "
+        "(aws bedrock get-inference-profile shows it), e.g. 'us.amazon.nova-lite-v1:0'"
+    )
+    if not isinstance(profile_model, str) or not profile_model:
+        problems.append(
+            Problem(
+                source,
+                "inference.profileModel",
+                "is missing: the service role must be allowed the model an application "
+                "inference profile routes to, and its ARN does not name it",
+                fix,
+            )
+        )
+        return ""
+    _check_api_value(
+        profile_model,
+        api_patterns.model_identifier(),
+        "inference.profileModel",
+        fix,
+        source,
+        problems,
+    )
+    return profile_model
 
 
 def _parse_score(

@@ -118,10 +118,20 @@ def test_identifiers_bedrock_refuses_as_judge_are_refused(judge):
     assert "system inference profile" in message
 
 
-def test_an_application_inference_profile_is_a_valid_target():
+def test_an_application_inference_profile_is_a_target_that_names_its_model():
     profile = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"
-    suite = parse_suite(judge_suite(inference={"mode": "bedrock", "modelIdentifier": profile}))
-    assert profile in suite.model_identifiers
+    target = {"mode": "bedrock", "modelIdentifier": profile}
+    assert (
+        "get-inference-profile" in problems(judge_suite(inference=target))["inference.profileModel"]
+    )
+    suite = parse_suite(
+        judge_suite(inference={**target, "profileModel": "us.amazon.nova-lite-v1:0"})
+    )
+    # IAM covers the profile and the model it routes to (and, through that system profile, the
+    # foundation model in every Region).
+    assert {profile, "us.amazon.nova-lite-v1:0"} <= suite.model_identifiers
+    plain = {"mode": "bedrock", "modelIdentifier": "amazon.nova-lite-v1:0", "profileModel": "x.y"}
+    assert "only applies" in problems(judge_suite(inference=plain))["inference.profileModel"]
 
 
 def test_task_types_follow_the_kind():
