@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
-from evalctl.simulation.bedrock_output import model_row
+from evalctl.simulation.bedrock_output import live_model_row, model_row, score
+from evalctl.simulation.bedrock_rules import service_violations
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -139,6 +140,8 @@ class FakeBedrockEvaluations(Stubber):
             return self._error("ThrottlingException", "Rate exceeded", 429)
         if not self._job_name.match(params["jobName"]):
             return self._error("ValidationException", f"bad jobName {params['jobName']!r}")
+        if violations := service_violations(self.client, params):
+            return self._error("ValidationException", "; ".join(violations))
         uris = [params["outputDataConfig"]["s3Uri"]] + [
             c["dataset"]["datasetLocation"]["s3Uri"]
             for c in params["evaluationConfig"]["automated"]["datasetMetricConfigs"]
@@ -250,37 +253,79 @@ class FakeBedrockEvaluations(Stubber):
         }
 
     # Output --------------------------------------------------------------------------------
+    def _model_row(self, record: dict, metrics: list[str], live_model: str | None) -> dict:
+        scores = {metric: self.scorer(record, metric) for metric in metrics}
+        explanations = {m: self.explainer(record, m) for m in metrics}
+        if live_model is None:
+            return model_row(
+                record["prompt"],
+                scores,
+                category=record.get("category"),
+                response=(record.get("modelResponses") or [{}])[0].get("response", ""),
+                explanations=explanations,
+                input_record=record,
+            )
+        row = live_model_row(record["prompt"], scores, f"{live_model} answers {record['prompt']}")
+        row["inputRecord"] = record
+        return row
+
+    def _rag_row(self, record: dict, metrics: list[str]) -> dict:
+        """Each turn's input, its output (the dataset's pre-computed one, or what the knowledge
+        base would have returned) and the results; the scorer sees the turn's prompt text."""
+        turns = []
+        for turn in record["conversationTurns"]:
+            prompt = turn["prompt"]["content"][0]["text"]
+            flat = {"prompt": prompt, "category": record.get("category")}
+            output = turn.get("output") or {
+                "text": f"generated answer to {prompt}",
+                "knowledgeBaseIdentifier": "KB12345678",
+                "retrievedPassages": {"retrievalResults": [{"content": {"text": "passage"}}]},
+            }
+            turns.append(
+                {
+                    "inputRecord": {k: v for k, v in turn.items() if k != "output"},
+                    "output": output,
+                    "results": [
+                        score(m, self.scorer(flat, m), self.explainer(flat, m)) for m in metrics
+                    ],
+                }
+            )
+        return {"conversationTurns": turns}
+
     def _write_outputs(self, job: FakeJob) -> None:
+        """The documented output of the job's kind: model evaluation under
+        `models/<id>/taskTypes/<type>/datasets/<name>/`, RAG under `inference_configs/0/...`,
+        with the responses where the output-format pages put them."""
         request = job.request
         config = request["evaluationConfig"]["automated"]["datasetMetricConfigs"][0]
         bucket, _, key = config["dataset"]["datasetLocation"]["s3Uri"][5:].partition("/")
         body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
         records = [json.loads(line) for line in body.splitlines() if line.strip()]
-        records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
-            r for r in records if r["prompt"] in self.duplicate_prompts
-        ]
-        rows = [
-            model_row(
-                record["prompt"],
-                {metric: self.scorer(record, metric) for metric in config["metricNames"]},
-                category=record.get("category"),
-                response=(record.get("modelResponses") or [{}])[0].get("response", ""),
-                explanations={m: self.explainer(record, m) for m in config["metricNames"]},
-                input_record=record,
-            )
-            for record in records
-        ]
+        metrics = config["metricNames"]
         out_bucket, _, prefix = request["outputDataConfig"]["s3Uri"][5:].partition("/")
-        model = request["inferenceConfig"]["models"][0]
-        source = (
-            model.get("precomputedInferenceSource", {}).get("inferenceSourceIdentifier")
-            or model["bedrockModel"]["modelIdentifier"]
-        )
         job_folder = f"{prefix}{request['jobName']}/{job.arn.rsplit('/', 1)[-1]}/"
-        data_folder = (
-            f"{job_folder}models/{source}/taskTypes/{config['taskType']}/"
-            f"datasets/{config['dataset']['name']}/"
-        )
+        if "ragConfigs" in request["inferenceConfig"]:
+            rows = [self._rag_row(record, metrics) for record in records]
+            data_folder = f"{job_folder}inference_configs/0/datasets/{config['dataset']['name']}/"
+        else:
+            # Bedrock sometimes skips or repeats a record: the matching step must notice.
+            records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
+                r for r in records if r["prompt"] in self.duplicate_prompts
+            ]
+            model = request["inferenceConfig"]["models"][0]
+            live = "bedrockModel" in model
+            source = (
+                model["bedrockModel"]["modelIdentifier"]
+                if live
+                else model["precomputedInferenceSource"]["inferenceSourceIdentifier"]
+            )
+            rows = [
+                self._model_row(record, metrics, source if live else None) for record in records
+            ]
+            data_folder = (
+                f"{job_folder}models/{source}/taskTypes/{config['taskType']}/"
+                f"datasets/{config['dataset']['name']}/"
+            )
         self.s3.put_object(
             Bucket=out_bucket, Key=f"{prefix}amazon-bedrock-evaluations-permission-check", Body=b""
         )
