@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import threading
 import traceback
 import zipfile
 from contextlib import contextmanager
@@ -87,6 +88,9 @@ class InProcessFunctions:
     def __init__(self) -> None:
         self.functions: dict[str, tuple[str, dict[str, str]]] = {}
         self.invocations: list[str] = []
+        # moto runs executions in threads, but a function's environment is the process's:
+        # one invocation at a time, as if every function had a reserved concurrency of one.
+        self._one_at_a_time = threading.Lock()
         self.results: list[tuple[str, str]] = []
 
     def last_result(self, module: str) -> str:
@@ -103,7 +107,7 @@ class InProcessFunctions:
         handler = getattr(importlib.import_module(module_name), function)
         self.invocations.append(module_name.rsplit(".", 1)[-1])
         event = json.loads(body) if body else {}
-        with _environment(environment):
+        with self._one_at_a_time, _environment(environment):
             try:
                 result = handler(event, lambda_context(name))
             except Exception as error:  # the Lambda runtime reports any exception this way
