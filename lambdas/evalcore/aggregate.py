@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from evalcore.defaults import LOW_SCORE_THRESHOLD, UNCATEGORIZED
 from evalcore.metrics import LOWER_IS_BETTER_METRICS
-from evalcore.results import MalformedLine, ResultRecord
-from evalcore.summary import HISTOGRAM_BINS, LowScore, MetricResult
+from evalcore.results import MalformedLine, ResultRecord, Score
+from evalcore.summary import HISTOGRAM_BINS, LowScore, MetricResult, histogram_bin
 
 MAX_LOW_SCORES = 100
 MAX_MALFORMED_KEPT = 50
@@ -27,6 +27,8 @@ _BINS = HISTOGRAM_BINS
 
 @dataclass(slots=True)
 class MetricStats:
+    """Running totals of one metric in one category; a run's metric is their merge."""
+
     count: int = 0
     na_count: int = 0
     total: float = 0.0
@@ -34,11 +36,10 @@ class MetricStats:
     maximum: float | None = None
     low_count: int = 0
     labels: Counter[str] = field(default_factory=Counter)
-    # Run-level statistics only (see ScoreAggregator.add): None for a category's.
-    histogram: list[int] | None = None
+    histogram: list[int] = field(default_factory=lambda: [0] * _BINS)
 
     def add(self, result: float | str | None) -> None:
-        """Runs twice per judged score (metric and category): kept to plain comparisons."""
+        """One result, as ScoreAggregator.add does inline in its hot loop."""
         self.count += 1
         if result is None:
             self.na_count += 1
@@ -50,6 +51,22 @@ class MetricStats:
                 self.minimum = result
             if self.maximum is None or result > self.maximum:
                 self.maximum = result
+            self.histogram[histogram_bin(result)] += 1
+
+    def merge(self, other: MetricStats) -> MetricStats:
+        """These totals and `other`'s, as if every result had been added here."""
+        minima = [m for m in (self.minimum, other.minimum) if m is not None]
+        maxima = [m for m in (self.maximum, other.maximum) if m is not None]
+        return MetricStats(
+            count=self.count + other.count,
+            na_count=self.na_count + other.na_count,
+            total=self.total + other.total,
+            minimum=min(minima) if minima else None,
+            maximum=max(maxima) if maxima else None,
+            low_count=self.low_count + other.low_count,
+            labels=self.labels + other.labels,
+            histogram=[a + b for a, b in zip(self.histogram, other.histogram, strict=True)],
+        )
 
     @property
     def scored(self) -> int:
@@ -59,7 +76,7 @@ class MetricStats:
     def mean(self) -> float | None:
         return self.total / self.scored if self.scored else None
 
-    def result(self) -> MetricResult:
+    def result(self, with_histogram: bool = True) -> MetricResult:
         return MetricResult(
             mean=self.mean,
             count=self.count,
@@ -69,12 +86,8 @@ class MetricStats:
             maximum=self.maximum,
             low_count=self.low_count,
             labels=dict(sorted(self.labels.items())),
-            histogram=() if self.histogram is None else tuple(self.histogram),
+            histogram=tuple(self.histogram) if with_histogram else (),
         )
-
-
-def _run_level_stats() -> MetricStats:
-    return MetricStats(histogram=[0] * _BINS)
 
 
 def _clip(text: str) -> str:
@@ -82,7 +95,13 @@ def _clip(text: str) -> str:
 
 
 class ScoreAggregator:
-    """Feed it records (or malformed lines) in any order; ask for the tables at the end."""
+    """Feed it records (or malformed lines) in any order; ask for the tables at the end.
+
+    Results are counted once, per category and metric; a metric's run-level statistics are
+    the merge of its categories', made when asked for. Counting each result once (not at both
+    levels) and inlining the update keep the parse step at or under the cost of decoding the
+    JSON with the standard library (scripts/benchmark.py).
+    """
 
     def __init__(
         self, low_score_threshold: float = LOW_SCORE_THRESHOLD, max_low_scores: int = MAX_LOW_SCORES
@@ -90,10 +109,7 @@ class ScoreAggregator:
         self.low_score_threshold = low_score_threshold
         self.max_low_scores = max_low_scores
         self.records = 0
-        self.metrics: dict[str, MetricStats] = defaultdict(_run_level_stats)
-        self.categories: dict[str, dict[str, MetricStats]] = defaultdict(
-            lambda: defaultdict(MetricStats)
-        )
+        self.categories: dict[str, dict[str, MetricStats]] = defaultdict(dict)
         self.malformed: list[MalformedLine] = []
         self.malformed_count = 0
         self.low_score_count = 0
@@ -108,48 +124,59 @@ class ScoreAggregator:
                 self.malformed.append(item)
             return
         self.records += 1
-        metrics = self.metrics
-        category_metrics = self.categories[item.category or UNCATEGORIZED]
+        table = self.categories[item.category or UNCATEGORIZED]
         threshold = self.low_score_threshold
         lower_is_better = LOWER_IS_BETTER_METRICS
+        kept, capacity, lows = self._low, self.max_low_scores, 0
         for score in item.scores:
             metric, result = score.metric, score.result
-            stats = metrics[metric]
-            stats.add(result)
-            category_stats = category_metrics[metric]
-            category_stats.add(result)
-            if type(result) is float:
-                # summary.histogram_bin inlined (hot loop; test_aggregate checks they agree), at
-                # run level only: per category it would cost time and summary size for no chart.
-                histogram = stats.histogram
-                if histogram is not None:
-                    index = int(result * _BINS + 1e-9)
-                    histogram[index if 0 <= index < _BINS else (0 if index < 0 else _BINS - 1)] += 1
-                # Direction.goodness inlined: this loop runs 25 000 times for a full job.
+            stats = table.get(metric)
+            if stats is None:
+                stats = table[metric] = MetricStats()
+            # MetricStats.add inlined: this loop runs 25,000 times for a full job.
+            stats.count += 1
+            if result.__class__ is float:
+                stats.total += result
+                minimum, maximum = stats.minimum, stats.maximum
+                if minimum is None or result < minimum:
+                    stats.minimum = result
+                if maximum is None or result > maximum:
+                    stats.maximum = result
+                index = int(result * _BINS + 1e-9)
+                stats.histogram[
+                    index if 0 <= index < _BINS else (0 if index < 0 else _BINS - 1)
+                ] += 1
+                # Direction.goodness inlined.
                 goodness = 1.0 - result if metric in lower_is_better else result
                 if goodness < threshold:
                     stats.low_count += 1
-                    category_stats.low_count += 1
-                    self._keep_low(item, metric, result, goodness, score.explanation)
+                    lows += 1
+                    # Only a record worse than the best kept one can enter the full list; ties
+                    # go to the one read first (see _keep_low).
+                    if len(kept) < capacity or -goodness > kept[0][0]:
+                        self._keep_low(item, score, goodness)
+            elif result is None:
+                stats.na_count += 1
+            elif isinstance(result, str):
+                stats.labels[result] += 1
+        self.low_score_count += lows
 
     def add_all(self, items: Iterable[ResultRecord | MalformedLine]) -> ScoreAggregator:
+        add = self.add
         for item in items:
-            self.add(item)
+            add(item)
         return self
 
-    def _keep_low(
-        self, record: ResultRecord, metric: str, score: float, goodness: float, explanation: str
-    ) -> None:
-        self.low_score_count += 1
+    def _keep_low(self, record: ResultRecord, score: Score, goodness: float) -> None:
         item_key = (-goodness, -next(self._order))
         if len(self._low) >= self.max_low_scores and item_key <= self._low[0][:2]:
             return  # no worse than the best kept: it would lose the comparison below anyway
         entry = LowScore(
-            metric=metric,
-            score=score,
+            metric=score.metric,
+            score=score.result,  # type: ignore[arg-type]
             prompt=_clip(record.prompt),
             response=_clip(record.response),
-            explanation=_clip(explanation),
+            explanation=_clip(score.explanation),
             category=record.category,
             source=record.source,
             line=record.line,
@@ -165,11 +192,26 @@ class ScoreAggregator:
         """Worst first; among equals, the one read first."""
         return [entry for _, _, entry in sorted(self._low, key=lambda i: (-i[0], -i[1]))]
 
+    @property
+    def metrics(self) -> dict[str, MetricStats]:
+        """Each metric's statistics over the whole run: the merge of its categories'."""
+        merged: dict[str, MetricStats] = {}
+        for table in self.categories.values():
+            for name, stats in table.items():
+                merged[name] = (
+                    merged[name].merge(stats) if name in merged else stats.merge(MetricStats())
+                )
+        return merged
+
     def metric_results(self) -> dict[str, MetricResult]:
         return {name: stats.result() for name, stats in sorted(self.metrics.items())}
 
     def category_results(self) -> dict[str, dict[str, MetricResult]]:
+        """Per category without histograms: no chart draws them, and they would grow
+        summary.json by a table per category."""
         return {
-            category: {name: stats.result() for name, stats in sorted(metrics.items())}
+            category: {
+                name: stats.result(with_histogram=False) for name, stats in sorted(metrics.items())
+            }
             for category, metrics in sorted(self.categories.items())
         }

@@ -13,13 +13,39 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import msgspec
 import orjson
 
 from evalcore.human_results import records_from_human_row
 from evalcore.layout import OUTPUT_SUFFIX
 from evalcore.result_records import MalformedLine, ResultRecord, Score, category_of, prompt_text
 
-_new_score = tuple.__new__  # Score's own __new__ is a Python function; this skips it
+
+class _Evaluation(msgspec.Struct, gc=False):
+    scores: tuple[Score, ...]
+
+
+class _Response(msgspec.Struct, gc=False):
+    response: str = ""
+
+
+class _InputRecord(msgspec.Struct, gc=False):
+    prompt: str = ""
+    category: str | None = None
+    modelResponses: tuple[_Response, ...] = ()
+
+
+class _ModelEvaluationRow(msgspec.Struct, gc=False):
+    """The common row, typed: a line of any other shape (RAG, human, odd types) fails to
+    decode into it and takes the general path below, which reads every shape."""
+
+    automatedEvaluationResult: _Evaluation
+    inputRecord: _InputRecord = msgspec.field(default_factory=_InputRecord)
+    modelResponses: tuple[_Response, ...] = ()
+
+
+_decode_model_row = msgspec.json.Decoder(_ModelEvaluationRow).decode
+
 
 __all__ = [
     "MalformedLine",
@@ -129,7 +155,7 @@ def _scores(raw_scores: object) -> tuple[Score, ...]:
             )
         else:
             explanation = _explanation(details)
-        append(_new_score(Score, (metric, result, explanation)))
+        append(Score.explained(metric, result, explanation))
     return tuple(scores)
 
 
@@ -198,6 +224,22 @@ def iter_result_records(
 ) -> Iterator[ResultRecord | MalformedLine]:
     """Yield judged records; a bad line becomes a MalformedLine instead of stopping the run."""
     for number, raw in enumerate(lines, start=1):
+        try:
+            fast = _decode_model_row(raw)
+        except (msgspec.DecodeError, TypeError, UnicodeDecodeError):
+            pass  # not the common typed shape (or not UTF-8): read it as a dict below
+        else:
+            record = fast.inputRecord
+            responses = fast.modelResponses or record.modelResponses
+            yield ResultRecord(
+                source,
+                number,
+                record.prompt,
+                record.category,
+                fast.automatedEvaluationResult.scores,
+                responses[0].response if responses else "",
+            )
+            continue
         try:
             row = _decode(raw)
         except orjson.JSONDecodeError as error:

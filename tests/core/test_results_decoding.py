@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalcore.results import MalformedLine, ResultRecord, Score, iter_result_records
+from evalcore.results import MalformedLine, ResultRecord, iter_result_records
 from evalctl.simulation.bedrock_output import model_row
 
 
@@ -61,12 +61,12 @@ results = st.one_of(
 def test_scores_match_a_stdlib_reading_of_the_same_line(scores):
     raw = line(model_row("q", scores, explanations={m: f" why {m} " for m in scores}))
     (record,) = iter_result_records([raw], "f.jsonl")
-    expected = tuple(
-        Score(
+    expected = [
+        (
             s["metricName"],
             float(s["result"]) if isinstance(s["result"], int) else s["result"],
             s["evaluatorDetails"][0]["explanation"].strip(),
         )
         for s in json.loads(raw)["automatedEvaluationResult"]["scores"]
-    )
-    assert record.scores == expected
+    ]
+    assert [(s.metric, s.result, s.explanation) for s in record.scores] == expected

@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from evalcore.aggregate import ScoreAggregator
-from evalcore.results import MalformedLine, ResultRecord, iter_result_records
+from evalcore.results import MalformedLine, ResultRecord, _records_from_row, iter_result_records
 from tests.properties import as_line, byte_lines, json_values, property_settings
 
 ROW_KEYS = st.sampled_from(
@@ -137,3 +137,62 @@ def test_any_json_rows_yield_records_or_malformed_lines(rows, as_bytes):
         if not isinstance(row, dict)
         or not ({"automatedEvaluationResult", "conversationTurns"} & set(row))
     )
+
+
+def _general_reading(raw: str) -> list[tuple] | str:
+    """What the dict-based reader (every shape) makes of a line: records, or why it refused."""
+    try:
+        records = _records_from_row(json.loads(raw), "f.jsonl", 1)
+    except (ValueError, TypeError, AttributeError, LookupError, RecursionError) as error:
+        return type(error).__name__
+    return [_comparable(record) for record in records]
+
+
+def _comparable(record: ResultRecord) -> tuple:
+    scores = tuple((s.metric, s.result, s.explanation) for s in record.scores)
+    return (record.prompt, record.category, record.response, scores)
+
+
+WELL_TYPED_SCORE = st.fixed_dictionaries(
+    {"metricName": st.text(max_size=6)},
+    optional={
+        "result": st.none() | st.floats(0, 1) | st.integers(0, 5) | st.text(max_size=4),
+        "evaluatorDetails": st.lists(
+            st.fixed_dictionaries({}, optional={"explanation": st.text(max_size=8)}), max_size=2
+        ),
+    },
+)
+WELL_TYPED_ROW = st.fixed_dictionaries(
+    {"automatedEvaluationResult": st.fixed_dictionaries({"scores": st.lists(WELL_TYPED_SCORE)})},
+    optional={
+        "inputRecord": st.fixed_dictionaries(
+            {},
+            optional={
+                "prompt": st.text(max_size=8),
+                "category": st.none() | st.text(max_size=4),
+                "modelResponses": st.lists(
+                    st.fixed_dictionaries({}, optional={"response": st.text(max_size=8)}),
+                    max_size=2,
+                ),
+            },
+        ),
+        "modelResponses": st.lists(
+            st.fixed_dictionaries({}, optional={"response": st.text(max_size=8)}), max_size=2
+        ),
+    },
+)
+
+
+@property_settings
+@given(WELL_TYPED_ROW | MODEL_ROW)
+def test_the_typed_fast_path_reads_every_row_as_the_general_reader_does(row):
+    """The msgspec path takes well-typed model rows; anything it refuses falls to the dict
+    reader. Either way a line must read exactly as the dict reader alone would read it."""
+    raw = json.dumps(row)
+    (item,) = iter_result_records([raw], "f.jsonl")
+    general = _general_reading(raw)
+    if isinstance(item, MalformedLine):
+        assert isinstance(general, str), (item, general)
+    else:
+        assert isinstance(item, ResultRecord)
+        assert [_comparable(item)] == general

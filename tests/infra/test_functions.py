@@ -122,4 +122,10 @@ def test_the_layer_contains_the_pinned_dependencies_for_python_3_12(synthesized)
 
 
 def test_the_requirements_pin_what_the_layer_is_for():
-    assert set(lambda_pins()) == {"boto3", "aws-lambda-powertools", "aws-xray-sdk", "orjson"}
+    assert set(lambda_pins()) == {
+        "boto3",
+        "aws-lambda-powertools",
+        "aws-xray-sdk",
+        "orjson",
+        "msgspec",
+    }
