@@ -1,0 +1,141 @@
+"""A run's jobs, one per shard: split the dataset, create each shard's job, gather the outcomes.
+
+`write_shards` runs in the submit step once the dataset is valid; the state machine's Map
+then runs every shard through take-a-slot, `submit_job`, wait-and-check and give-back-the-slot,
+and `collect` decides from all shards' outcomes whether the run goes on to parse or to
+failure.json (which then lists every shard's outcome).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from evalcore import layout, naming
+from evalcore.failure import shard_outcome
+from evalcore.job_request import build_create_job_request
+from evalcore.run_state import DatasetRef, JobStatus, RunState
+from evalcore.shards import ShardPlan, plan_shards, shard_job_name, shard_job_request
+from evalcore.suite import load_suite
+from handlers import s3io
+from handlers.runtime import logger, metrics, polling_schedule, s3_client, setting, tracer
+from handlers.submit import create_job
+
+
+def run_request(state: RunState) -> dict[str, Any]:
+    """The request a single job over the whole dataset would send; shards derive from it."""
+    state.require("suite")
+    assert state.suite is not None
+    return build_create_job_request(
+        load_suite(state.suite), state.dataset, role_arn=setting("EVALUATION_ROLE_ARN")
+    )
+
+
+def _write_shard(bucket: str, key: str, lines: Iterable[bytes]) -> None:
+    body = b"".join(line.rstrip(b"\r\n") + b"\n" for line in lines)
+    s3_client().put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/x-ndjson")
+
+
+def write_shards(state: RunState, source: DatasetRef, records: int) -> RunState:
+    """Plan the run's shards and, when there are several, write each as its own object.
+
+    `source` is the validated dataset the jobs read; its non-blank lines are the records, in
+    order. A single shard reads `source` itself. Returns the state with `shards` set: the
+    state each Map iteration starts from.
+    """
+    state.require("suite", "job_name")
+    assert state.suite is not None and state.job_name is not None
+    plan: ShardPlan = plan_shards(records, source=source.uri)
+    keys = [source.key]
+    if plan.sharded:
+        keys = [layout.shard_key(state.suite, state.job_name, i) for i in range(plan.count)]
+        lines = (
+            line
+            for line in s3io.iter_lines(source.bucket, source.key, source.version_id)
+            if line.strip()
+        )
+        for (start, end), key in zip(plan.ranges, keys, strict=True):
+            _write_shard(source.bucket, key, (next(lines) for _ in range(end - start)))
+        logger.info("Split the dataset into shards", extra={"shards": plan.ranges})
+    shards = tuple(
+        state.evolve(
+            shard_index=index,
+            shard_count=plan.count,
+            shard_key=key,
+            job_name=shard_job_name(state.job_name, index, plan.count),
+            job_arn=None,
+            status=None,
+        )
+        for index, key in enumerate(keys)
+    )
+    return state.evolve(shards=shards)
+
+
+@logger.inject_lambda_context(log_event=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def submit_job(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Create one shard's job (or find the one a retry of this step already created)."""
+    state = RunState.from_json(event)
+    state.require("shard_key")
+    assert state.shard_key is not None and state.suite is not None
+    request = shard_job_request(
+        run_request(state),
+        index=state.shard_index or 0,
+        count=state.shard_count or 1,
+        dataset_uri=naming.s3_uri(state.dataset.bucket, state.shard_key),
+    )
+    job_arn = create_job(request)
+    metrics.add_dimension(name="Suite", value=state.suite)
+    metrics.add_metric(name="EvaluationJobsSubmitted", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "Submitted evaluation job",
+        extra={"jobName": request["jobName"], "jobArn": job_arn, "shard": state.shard_label},
+    )
+    return state.evolve(
+        job_name=request["jobName"],
+        job_arn=job_arn,
+        output_s3_uri=request["outputDataConfig"]["s3Uri"],
+        status=JobStatus.IN_PROGRESS,
+        wait_seconds=polling_schedule().min_wait_seconds,
+    ).to_json()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def collect(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Completed when every shard completed; otherwise Failed, naming each shard's outcome."""
+    state = RunState.from_json(event)
+    outcomes = [shard_outcome(outcome) for outcome in state.shard_outcomes]
+    if not outcomes:
+        raise ValueError("the run has no shard outcomes: collect runs after the Map state")
+    overdue = any(outcome.overdue for outcome in state.shard_outcomes)
+    single = state.shard_outcomes[0] if len(outcomes) == 1 else None
+    common = {
+        "shards": (),
+        "overdue": overdue,
+        "job_created_at": min(
+            (o.job_created_at for o in state.shard_outcomes if o.job_created_at), default=None
+        ),
+        "job_ended_at": max(
+            (o.job_ended_at for o in state.shard_outcomes if o.job_ended_at), default=None
+        ),
+        # A run of one job is that job; a sharded run keeps its own name and output prefix.
+        "job_arn": single.job_arn if single else None,
+    }
+    if all(outcome.completed for outcome in outcomes):
+        logger.info("Every shard completed", extra={"shards": len(outcomes)})
+        return state.evolve(status=JobStatus.COMPLETED, failure_messages=(), **common).to_json()
+    failed = [o for o in outcomes if not o.completed]
+    messages = tuple(
+        f"{'the job' if o.count == 1 else f'shard {o.index + 1}/{o.count}'}"
+        f" ({o.job_name}): {o.message}"
+        for o in failed
+    )
+    logger.warning("Shards did not complete", extra={"failed": len(failed)})
+    statuses = {o.status for o in failed}
+    status = JobStatus.STOPPED if statuses == {JobStatus.STOPPED} else JobStatus.FAILED
+    return state.evolve(status=status, failure_messages=messages, **common).to_json()
