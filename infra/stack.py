@@ -11,6 +11,7 @@ from constructs import Construct
 from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites
 from infra.bedrock_permissions import JobKind, needs_bucket_cors
 from infra.functions import PipelineFunctions
+from infra.observability import ObservabilitySettings, PipelineObservability
 from infra.service_role import EvaluationServiceRole
 from infra.settings import PipelineSettings
 from infra.storage import PipelineBucket
@@ -91,8 +92,19 @@ class EvaluationPipelineStack(cdk.Stack):
         )
         self.state_machine = workflow.state_machine
 
-        DatasetUploadTrigger(
+        trigger = DatasetUploadTrigger(
             self, "DatasetUploadTrigger", bucket=self.bucket, state_machine=self.state_machine
+        )
+
+        self.observability = PipelineObservability(
+            self,
+            "Observability",
+            suites=load_all_suites(suites_dir),
+            functions=self.functions,
+            state_machine=self.state_machine,
+            workflow_log_group=workflow.log_group,
+            trigger=trigger,
+            settings=ObservabilitySettings.from_context(self),
         )
 
         cdk.CfnOutput(
@@ -106,6 +118,12 @@ class EvaluationPipelineStack(cdk.Stack):
             "StateMachineArn",
             value=self.state_machine.state_machine_arn,
             description="One execution per uploaded dataset",
+        )
+        cdk.CfnOutput(
+            self,
+            "AlarmTopicArn",
+            value=self.observability.topic.topic_arn,
+            description="Every alarm and every run's end-of-run message; subscribe to it",
         )
         cdk.CfnOutput(
             self,

@@ -1,22 +1,24 @@
-"""Aggregate the job's output, compare with the previous run, write the report, emit metrics."""
+"""Aggregate the job's output, compare with the previous run, write the report, tell the team."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from evalcore import layout, naming
 from evalcore.aggregate import ScoreAggregator
+from evalcore.notification import success_message
 from evalcore.report import build_summary
 from evalcore.results import find_output_keys, iter_result_records
+from evalcore.run_metrics import succeeded_run_datapoints, success_outcome
 from evalcore.run_state import RunState
-from evalcore.suite import load_suite
+from evalcore.suite import Suite, load_suite
 from evalcore.summary import Baseline, JobRef, ResultsSource, Summary
 from handlers import s3io
-from handlers.runtime import logger, metrics, tracer
+from handlers.run_end import log_run_finished, notify, publish_metrics
+from handlers.runtime import logger, tracer
 
 
 class ResultsNotFound(Exception):
@@ -39,29 +41,21 @@ def _baseline(bucket: str, suite: str, job_name: str) -> Baseline | None:
     return None if previous is None else Baseline.from_summary_json(previous, key)
 
 
-def _publish(summary: Summary) -> None:
-    for metric, stats in summary.metrics.items():
-        if stats.mean is not None:
-            metrics.add_metric(name=metric, unit=MetricUnit.NoUnit, value=stats.mean)
-        metrics.add_metric(name=f"{metric}.NARate", unit=MetricUnit.NoUnit, value=stats.na_rate)
-    metrics.add_metric(name="RecordsEvaluated", unit=MetricUnit.Count, value=summary.records)
-    metrics.add_metric(name="LowScoreCount", unit=MetricUnit.Count, value=summary.low_score_count)
-    metrics.add_metric(
-        name="ThresholdBreaches", unit=MetricUnit.Count, value=len(summary.threshold_breaches)
-    )
-    metrics.add_metric(name="Regressions", unit=MetricUnit.Count, value=len(summary.regressions))
-    metrics.add_metric(name="EvaluationPassed", unit=MetricUnit.Count, value=int(summary.passed))
+def _finish(suite: Suite, summary: Summary, state: RunState, bucket: str) -> None:
+    """Once per run: the contract's metrics, the run-finished line and the SNS message."""
+    outcome = success_outcome(summary)
+    publish_metrics(succeeded_run_datapoints(suite, summary, state))
+    log_run_finished(suite.name, outcome)
+    notify(success_message(summary, state, outcome, bucket))
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = RunState.from_json(event)
     state.require("suite", "job_name", "output_s3_uri")
     assert state.suite and state.job_name and state.output_s3_uri  # narrowed by require()
     suite = load_suite(state.suite)
-    metrics.add_dimension(name="Suite", value=suite.name)
     bucket, output_prefix = naming.split_s3_uri(state.output_s3_uri)
     listed = list(s3io.list_keys(bucket, output_prefix))
     outputs = find_output_keys(listed, output_prefix)
@@ -89,6 +83,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     document = summary.to_json()
     s3io.put_json(bucket, summary_key, document)
     s3io.put_json(bucket, layout.latest_summary_key(suite.name), document)
-    _publish(summary)
     logger.info("Wrote summary", extra={"summaryKey": summary_key, "passed": summary.passed})
+    _finish(suite, summary, state, bucket)
     return state.evolve(summary_key=summary_key, passed=summary.passed).to_json()

@@ -18,7 +18,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -69,7 +69,6 @@ def build_tracer(environ: Mapping[str, str] = os.environ) -> Tracer | TracingOff
 
 logger = Logger()
 tracer = build_tracer()
-metrics = Metrics()
 
 THROTTLING_CODES = frozenset({"ThrottlingException", "TooManyRequestsException"})
 # The account's evaluation-job quota is full (jobs started outside the pipeline, or a limit
@@ -123,6 +122,11 @@ def stepfunctions_client():
 def int_setting(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
     """A whole-number setting the stack put in the environment, or its default."""
     return int(environ.get(name, default))
+
+
+@cache
+def sns_client():
+    return boto3.client("sns")
 
 
 def setting(name: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from evalcore import layout, naming
@@ -21,7 +20,7 @@ from evalcore.run_state import DatasetRef, JobStatus, RunState
 from evalcore.shards import ShardPlan, plan_shards, shard_job_name, shard_job_request
 from evalcore.suite import load_suite
 from handlers import s3io
-from handlers.runtime import logger, metrics, polling_schedule, s3_client, setting, tracer
+from handlers.runtime import logger, polling_schedule, s3_client, setting, tracer
 from handlers.submit import create_job
 
 
@@ -76,7 +75,6 @@ def write_shards(state: RunState, source: DatasetRef, records: int) -> RunState:
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
-@metrics.log_metrics
 def submit_job(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """Create one shard's job (or find the one a retry of this step already created)."""
     state = RunState.from_json(event)
@@ -89,8 +87,6 @@ def submit_job(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         dataset_uri=naming.s3_uri(state.dataset.bucket, state.shard_key),
     )
     job_arn = create_job(request)
-    metrics.add_dimension(name="Suite", value=state.suite)
-    metrics.add_metric(name="EvaluationJobsSubmitted", unit=MetricUnit.Count, value=1)
     logger.info(
         "Submitted evaluation job",
         extra={"jobName": request["jobName"], "jobArn": job_arn, "shard": state.shard_label},

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from evalcore.cost import estimate_cost
-from evalcore.dataset import validate_dataset
-from evalcore.errors import Problem, SuiteError
+from evalcore.dataset import DatasetStats, validate_dataset
+from evalcore.errors import InputError, Problem, SuiteError
 from evalcore.job_request import build_create_job_request
 from evalcore.layout import suite_name_from_dataset_key
-from evalcore.run_state import RunState
-from evalcore.suite import load_suite
+from evalcore.run_metrics import PipelineMetric, pipeline_count
+from evalcore.run_state import RunState, RunStateError
+from evalcore.suite import Suite, load_suite
 from handlers import s3io
+from handlers.run_end import publish_metrics
 from handlers.runtime import (
     bedrock_client,
     call_bedrock,
     logger,
-    metrics,
     polling_schedule,
     setting,
     tracer,
@@ -50,10 +50,8 @@ def create_job(request: dict[str, Any]) -> str:
         return arn
 
 
-@logger.inject_lambda_context(log_event=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def _validated(event: dict[str, Any]) -> tuple[RunState, Suite, DatasetStats]:
+    """The run state, suite and dataset of an upload, or the InputError saying what to fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
     try:
@@ -61,19 +59,30 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     except ValueError as error:
         raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
     suite = load_suite(suite_name)
-    metrics.add_dimension(name="Suite", value=suite.name)
-
     stats = validate_dataset(
         s3io.iter_lines(dataset.bucket, dataset.key, dataset.version_id), suite, dataset.uri
     )
     for warning in stats.warnings[:20]:
         logger.warning(str(warning))
     stats.raise_for_problems()
+    return state, suite, stats
+
+
+@logger.inject_lambda_context(log_event=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    try:
+        state, suite, stats = _validated(event)
+    except (InputError, RunStateError):
+        publish_metrics([pipeline_count(PipelineMetric.RUNS_REJECTED)])
+        raise
     estimate = estimate_cost(suite, stats)
 
-    request = build_create_job_request(suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN"))
+    request = build_create_job_request(
+        suite, state.dataset, role_arn=setting("EVALUATION_ROLE_ARN")
+    )
     job_arn = create_job(request)
-    metrics.add_metric(name="EvaluationJobsSubmitted", unit=MetricUnit.Count, value=1)
+    publish_metrics([pipeline_count(PipelineMetric.RUNS_STARTED)])
     logger.info(
         "Submitted evaluation job",
         extra={"jobName": request["jobName"], "jobArn": job_arn, "records": stats.records},

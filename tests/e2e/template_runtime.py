@@ -87,6 +87,11 @@ class InProcessFunctions:
     def __init__(self) -> None:
         self.functions: dict[str, tuple[str, dict[str, str]]] = {}
         self.invocations: list[str] = []
+        self.results: list[tuple[str, str]] = []
+
+    def last_result(self, module: str) -> str:
+        """The JSON the last invocation of a handler module returned."""
+        return [result for name, result in self.results if name == module][-1]
 
     def add(self, name: str, handler: str, environment: dict[str, str]) -> None:
         self.functions[name] = (handler, environment)
@@ -110,6 +115,7 @@ class InProcessFunctions:
                         "stackTrace": traceback.format_tb(error.__traceback__),
                     }
                 ).encode()
+        self.results.append((module_name.rsplit(".", 1)[-1], json.dumps(result)))
         return json.dumps(result).encode()
 
 

@@ -1,8 +1,10 @@
 """The synthesized state machine, run by moto's Step Functions interpreter end to end.
 
-Real handlers run in-process when moto's Lambda is invoked; S3 is moto; Bedrock is the
-botocore-layer fake. A dataset put into datasets/ must end as a summary.json with the right
-numbers, and a failed job must end on the failure path with its messages recorded.
+Real handlers run in-process when moto's Lambda is invoked; S3, SNS and SQS are moto; Bedrock
+is the botocore-layer fake. A dataset put into datasets/ must end as a summary.json with the
+right numbers, a failed job must end on the failure path with its messages recorded, and every
+run must publish its metrics (read back from the EMF lines) and send one SNS message (read from
+an SQS queue subscribed to the stack's topic).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from aws_cdk.assertions import Template
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
+from evalcore.run_metrics import RunMetric
 from infra.settings import PipelineSettings
 from infra.stack import EvaluationPipelineStack
 from tests.e2e.template_runtime import (
@@ -25,6 +28,7 @@ from tests.e2e.template_runtime import (
     event_pattern_matches,
     transform_input,
 )
+from tests.emf import datapoints
 from tests.fakes.aws import fake_aws
 from tests.fakes.bedrock_output import oriented
 from tests.template import resources_of
@@ -39,8 +43,16 @@ QUALITY = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
 CATEGORIES = {"p1": "billing", "p2": "billing", "p3": "account", "p4": "account", "p5": "account"}
 
 
-def scorer(record: dict, metric: str):
-    return oriented(metric, QUALITY[record["prompt"]])
+# Every answer good enough for every floor of the suite.
+GOOD_QUALITY = {"p1": 1.0, "p2": 0.9, "p3": None, "p4": 0.8, "p5": 0.9}
+SUITE = (("Suite", "support-assistant"),)
+
+
+def scorer_for(quality: dict[str, float | None]):
+    def scorer(record: dict, metric: str):
+        return oriented(metric, quality[record["prompt"]])
+
+    return scorer
 
 
 def dataset_rows() -> list[dict]:
@@ -92,7 +104,13 @@ class Pipeline:
     def __init__(self, template: dict, world, monkeypatch) -> None:
         self.world = world
         self.resolver = Resolver()
-        (self.rule,) = resources_of(template, "AWS::Events::Rule").values()
+        rules = resources_of(template, "AWS::Events::Rule").values()
+        (self.rule,) = [r for r in rules if r["Properties"]["EventPattern"]["source"] == ["aws.s3"]]
+        (self.status_rule,) = [
+            r for r in rules if r["Properties"]["EventPattern"]["source"] == ["aws.states"]
+        ]
+        (topic_id,) = resources_of(template, "AWS::SNS::Topic")
+        self.resolver.refs[topic_id] = world.inbox.topic_arn
         # The data bucket is the one the rule listens to.
         (bucket_ref,) = self.rule["Properties"]["EventPattern"]["detail"]["bucket"]["name"]
         bucket_id = bucket_ref["Ref"]
@@ -107,7 +125,9 @@ class Pipeline:
         deploy_functions(
             template, self.resolver, boto3.client("lambda"), boto3.client("iam"), self.runner
         )
-        (machine,) = resources_of(template, "AWS::StepFunctions::StateMachine").values()
+        ((machine_id, machine),) = resources_of(
+            template, "AWS::StepFunctions::StateMachine"
+        ).items()
         definition = self.resolver(machine["Properties"]["DefinitionString"])
         self.sfn = boto3.client("stepfunctions")
         self.machine_arn = self.sfn.create_state_machine(
@@ -115,6 +135,7 @@ class Pipeline:
             definition=definition,
             roleArn="arn:aws:iam::123456789012:role/states",
         )["stateMachineArn"]
+        self.resolver.refs[machine_id] = self.machine_arn
 
     def upload(self, key: str, rows: list[dict]) -> dict:
         """Put the dataset, then do what the EventBridge rule does with S3's event."""
@@ -126,20 +147,62 @@ class Pipeline:
         (target,) = rule["Targets"]
         return transform_input(target["InputTransformer"], event)
 
-    def run(self, execution_input: dict, timeout: float = 60) -> dict:
-        arn = self.sfn.start_execution(
+    def start(self, execution_input: dict) -> str:
+        return self.sfn.start_execution(
             stateMachineArn=self.machine_arn, input=json.dumps(execution_input)
         )["executionArn"]
+
+    def run(self, execution_input: dict, timeout: float = 60) -> dict:
+        arn = self.start(execution_input)
         deadline = time.monotonic() + timeout
         while (execution := self.sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
             assert time.monotonic() < deadline, "execution did not finish"
             time.sleep(0.2)
         return execution
 
+    def status_changed(self, execution: dict, status: str) -> bool:
+        """Do what the execution-status rule does with Step Functions' event; False if ignored."""
+        event = execution_status_change(execution, status)
+        rule = self.status_rule["Properties"]
+        if not event_pattern_matches(self.resolver(rule["EventPattern"]), event):
+            return False
+        (target,) = rule["Targets"]
+        assert "Input" not in target and "InputTransformer" not in target  # the whole event
+        function = self.resolver(target["Arn"])
+        boto3.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event))
+        return True
+
+
+def execution_status_change(execution: dict, status: str) -> dict:
+    """The event Step Functions sends to EventBridge when an execution ends (AWS docs' shape)."""
+    started = execution["startDate"]
+    return {
+        "version": "0",
+        "id": "315c1398-40ff-a850-213b-158f73e60175",
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "account": "123456789012",
+        "region": "us-east-1",
+        "resources": [execution["executionArn"]],
+        "detail": {
+            "executionArn": execution["executionArn"],
+            "stateMachineArn": execution["stateMachineArn"],
+            "name": execution["executionArn"].rsplit(":", 1)[-1],
+            "status": status,
+            "startDate": int(started.timestamp() * 1000),
+            "stopDate": int(started.timestamp() * 1000) + 86_400_000,
+            "input": execution["input"],
+            "output": None,
+            "error": None,
+            "cause": None,
+        },
+    }
+
 
 @pytest.fixture
 def pipeline(template, monkeypatch, request):
-    options = getattr(request, "param", {})
+    options = dict(getattr(request, "param", {}))
+    scorer = scorer_for(options.pop("quality", QUALITY))
     with fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world:
         yield Pipeline(template, world, monkeypatch)
 
@@ -153,7 +216,7 @@ def test_the_rule_ignores_objects_outside_datasets(template, pipeline):
     assert not event_pattern_matches(pattern, other_bucket)
 
 
-def test_a_dataset_upload_ends_with_a_correct_summary(pipeline):
+def test_a_dataset_upload_ends_with_a_correct_summary(pipeline, capsys):
     execution_input = pipeline.upload(KEY, dataset_rows())
     assert set(execution_input) == {"bucket", "key", "versionId"}
     execution = pipeline.run(execution_input)
@@ -183,13 +246,64 @@ def test_a_dataset_upload_ends_with_a_correct_summary(pipeline):
     assert pipeline.runner.invocations.count("poll") >= 2
     assert pipeline.runner.invocations[-1] == "parse"
 
+    # The run breached the correctness floor: its metrics and its message say so.
+    points = datapoints(capsys.readouterr().out)
+    metrics = summary["metrics"]
+    expected = {("RunsStarted", ()), ("RunsSucceeded", ())}
+    expected |= {(name, SUITE) for name in RunMetric}
+    for metric in metrics:
+        dims = tuple(sorted((*SUITE, ("Metric", metric))))
+        expected |= {(name, dims) for name in ("Mean", "NARate", "LowScoreCount")}
+        for category in ("account", "billing"):
+            expected.add(("Mean", tuple(sorted((*dims, ("Category", category))))))
+    assert set(points) == expected  # no MeanChange: the first run has no baseline
+    correctness = (("Metric", "Builtin.Correctness"), *SUITE)
+    assert points[("Mean", correctness)] == 0.625
+    assert points[("NARate", correctness)] == 0.2
+    assert points[("LowScoreCount", correctness)] == 1
+    assert points[("Mean", (("Category", "billing"), *correctness))] == 0.875
+    assert points[("ThresholdBreaches", SUITE)] == 1
+    assert points[("Regressions", SUITE)] == 0
+    assert points[("PromptsEvaluated", SUITE)] == 5
+    assert points[("RunSucceeded", SUITE)] == points[("RunCompleted", SUITE)] == 1
+    assert points[("JobDurationSeconds", SUITE)] >= 0
+    assert points[("EstimatedCostUsd", SUITE)] > 0
+
+    (note,) = world.inbox.messages()
+    assert note.subject == "[bedrock-eval] support-assistant: failed-checks"
+    assert note.attributes == {"suite": "support-assistant", "outcome": "failed-checks"}
+    text = note.message
+    assert f"Dataset: s3://{world.bucket}/{KEY} (version {execution_input['versionId']})" in text
+    assert f"Job: {output['jobName']} ({output['jobArn']})" in text
+    assert "  Builtin.Correctness: 0.625 (n/a), N/A 20%" in text
+    assert "  Builtin.Correctness: mean 0.625 vs floor 0.7" in text
+    assert "Prompt: p4" in text and "Judge: " in text
+    assert f"s3://{world.bucket}/{output['summaryKey']}" in text
+
+
+@pytest.mark.parametrize("pipeline", [{"quality": GOOD_QUALITY}], indirect=True)
+def test_a_passing_run_publishes_its_scores_and_says_it_passed(pipeline, capsys):
+    execution = pipeline.run(pipeline.upload(KEY, dataset_rows()))
+    assert execution["status"] == "SUCCEEDED", execution
+    points = datapoints(capsys.readouterr().out)
+    correctness = (("Metric", "Builtin.Correctness"), *SUITE)
+    assert points[("Mean", correctness)] == pytest.approx(0.9)
+    assert points[("LowScoreCount", correctness)] == 0
+    assert points[("ThresholdBreaches", SUITE)] == 0
+    assert points[("RunSucceeded", SUITE)] == 1
+    assert points[("RunsSucceeded", ())] == 1
+    (note,) = pipeline.world.inbox.messages()
+    assert note.subject == "[bedrock-eval] support-assistant: passed"
+    assert "Thresholds breached: none" in note.message
+    assert "Worst records" not in note.message
+
 
 @pytest.mark.parametrize(
     "pipeline",
     [{"outcome": "Failed", "failure_messages": ["Judge model access is denied"]}],
     indirect=True,
 )
-def test_a_failed_job_ends_on_the_failure_path_with_its_messages_recorded(pipeline):
+def test_a_failed_job_ends_on_the_failure_path_with_its_messages_recorded(pipeline, capsys):
     execution = pipeline.run(pipeline.upload(KEY, dataset_rows()))
     assert execution["status"] == "FAILED"
     assert execution.get("error") == "EvaluationFailed"
@@ -201,8 +315,18 @@ def test_a_failed_job_ends_on_the_failure_path_with_its_messages_recorded(pipeli
     assert pipeline.runner.invocations[-1] == "record_failure"
     assert not [k for k in pipeline.world.keys("reports/") if k.endswith("summary.json")]
 
+    assert datapoints(capsys.readouterr().out) == {
+        ("RunsStarted", ()): 1,
+        ("RunSucceeded", SUITE): 0,
+        ("RunsFailed", ()): 1,
+    }
+    (note,) = pipeline.world.inbox.messages()
+    assert note.subject == "[bedrock-eval] support-assistant: job-failed"
+    assert "Bedrock failure messages:\n  - Judge model access is denied" in note.message
+    assert f"/{failure_key}" in note.message
 
-def test_an_invalid_dataset_is_recorded_without_starting_a_job(pipeline):
+
+def test_an_invalid_dataset_is_recorded_without_starting_a_job(pipeline, capsys):
     rows = dataset_rows()
     rows[1]["modelResponses"][0]["modelIdentifier"] = "some-other-app"
     execution = pipeline.run(pipeline.upload(KEY, rows))
@@ -214,3 +338,47 @@ def test_an_invalid_dataset_is_recorded_without_starting_a_job(pipeline):
         "release-42.jsonl:2: modelResponses[0].modelIdentifier" in m for m in record["messages"]
     )
     assert pipeline.world.bedrock.calls == []
+    points = datapoints(capsys.readouterr().out)
+    assert points == {("RunsRejected", ()): 1, ("RunSucceeded", SUITE): 0}
+    (note,) = pipeline.world.inbox.messages()
+    assert note.subject == "[bedrock-eval] support-assistant: rejected"
+    assert "Problems:" in note.message
+    assert "release-42.jsonl:2: modelResponses[0].modelIdentifier" in note.message
+
+
+@pytest.mark.parametrize("pipeline", [{"polls_until_done": 10**6}], indirect=True)
+@pytest.mark.parametrize("status", ["TIMED_OUT", "ABORTED"])
+def test_an_execution_that_times_out_or_is_aborted_is_recorded_and_notified(
+    pipeline, capsys, status
+):
+    arn = pipeline.start(pipeline.upload(KEY, dataset_rows()))
+    deadline = time.monotonic() + 30
+    while "poll" not in pipeline.runner.invocations:  # the job runs, the workflow waits
+        assert time.monotonic() < deadline, "the job was never polled"
+        time.sleep(0.2)
+    pipeline.sfn.stop_execution(executionArn=arn)
+    execution = pipeline.sfn.describe_execution(executionArn=arn)
+    job_name = json.loads(pipeline.runner.last_result("submit"))["jobName"]
+
+    assert not pipeline.status_changed(execution, "FAILED")  # RecordFailure ran already then
+    assert not pipeline.status_changed({**execution, "stateMachineArn": "arn:other"}, status)
+    assert pipeline.status_changed(execution, status)
+
+    (failure_key,) = [k for k in pipeline.world.keys("reports/") if k.endswith("failure.json")]
+    assert failure_key == f"reports/support-assistant/{job_name}/failure.json"
+    record = pipeline.world.read_json(failure_key)
+    expected_error = {"TIMED_OUT": "States.Timeout", "ABORTED": "States.Aborted"}[status]
+    assert record["errorType"] == expected_error
+    outcome = {"TIMED_OUT": "timed-out", "ABORTED": "aborted"}[status]
+    pipeline_count = {"TIMED_OUT": "RunsTimedOut", "ABORTED": "RunsFailed"}[status]
+    assert datapoints(capsys.readouterr().out) == {
+        ("RunsStarted", ()): 1,
+        ("RunSucceeded", SUITE): 0,
+        (pipeline_count, ()): 1,
+    }
+    (note,) = pipeline.world.inbox.messages()
+    assert note.subject == f"[bedrock-eval] support-assistant: {outcome}"
+    assert f"Job: {job_name}" in note.message
+    assert "may still be running" in note.message
+    name = execution["executionArn"].rsplit(":", 1)[-1]
+    assert f"Execution {name} ended {status}" in note.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,8 +12,10 @@ import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
-from handlers.runtime import bedrock_client, s3_client
+from evalcore.notification import TOPIC_ARN_VARIABLE
+from handlers.runtime import bedrock_client, s3_client, sns_client
 from tests.fakes.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
+from tests.fakes.inbox import Inbox, subscribe_inbox
 from tests.summary_schema import assert_valid_summary
 
 BUCKET = "pipeline-data-bucket"
@@ -33,6 +36,7 @@ def lambda_context(function_name: str = "test-function") -> LambdaContext:
 class World:
     s3: object
     bedrock: FakeBedrockEvaluations
+    inbox: Inbox
     bucket: str = BUCKET
 
     def upload(self, key: str, lines: list[dict] | str) -> str:
@@ -54,6 +58,7 @@ class World:
 def _reset_clients() -> None:
     s3_client.cache_clear()
     bedrock_client.cache_clear()
+    sns_client.cache_clear()
 
 
 @contextmanager
@@ -66,8 +71,15 @@ def fake_aws(scorer: Scorer, mock_config: dict | None = None, **bedrock_options)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
         fake = FakeBedrockEvaluations(bedrock_client(), s3, scorer=scorer, **bedrock_options)
         fake.activate()
+        inbox = subscribe_inbox()
+        saved_topic = os.environ.get(TOPIC_ARN_VARIABLE)
+        os.environ[TOPIC_ARN_VARIABLE] = inbox.topic_arn
         try:
-            yield World(s3=s3, bedrock=fake)
+            yield World(s3=s3, bedrock=fake, inbox=inbox)
         finally:
             fake.deactivate()
             _reset_clients()
+            if saved_topic is None:
+                os.environ.pop(TOPIC_ARN_VARIABLE, None)
+            else:
+                os.environ[TOPIC_ARN_VARIABLE] = saved_topic

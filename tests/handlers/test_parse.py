@@ -1,8 +1,7 @@
-import json
-
 import pytest
 
 from handlers import parse, submit
+from tests.emf import datapoints
 from tests.fakes.aws import lambda_context
 from tests.handlers.conftest import QUALITY, judge, run_to_completion, start
 
@@ -37,12 +36,23 @@ def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys
     latest = world.read_summary("reports/support-assistant/latest-summary.json")
     assert latest == summary
 
-    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
-    published = {k: v for doc in emf for k, v in doc.items() if not k.startswith("_")}
-    assert published["Suite"] == "support-assistant"
-    assert published["Builtin.Correctness"] == [pytest.approx(0.5833, abs=1e-4)]
-    assert published["Builtin.Correctness.NARate"] == [0.25]
-    assert published["ThresholdBreaches"] == [3.0]
+    suite = (("Suite", "support-assistant"),)
+    correctness = (("Metric", "Builtin.Correctness"), *suite)
+    points = datapoints(capsys.readouterr().out)
+    assert points[("Mean", correctness)] == (1.0 + 0.5 + 0.25) / 3
+    assert points[("NARate", correctness)] == 0.25
+    assert points[("Mean", (("Category", "account"), *correctness))] == 0.25
+    assert points[("ThresholdBreaches", suite)] == 3
+    assert points[("RunSucceeded", suite)] == points[("RunCompleted", suite)] == 1
+    assert points[("RunsStarted", ())] == points[("RunsSucceeded", ())] == 1
+    assert ("MeanChange", correctness) not in points  # the first run has no baseline
+
+    (note,) = world.inbox.messages()
+    assert note.subject == "[bedrock-eval] support-assistant: failed-checks"
+    assert note.attributes == {"suite": "support-assistant", "outcome": "failed-checks"}
+    assert "Builtin.Correctness: mean 0.583 vs floor 0.7" in note.message
+    assert f"s3://{world.bucket}/{result['summaryKey']}" in note.message
+    assert "1. Builtin." in note.message and "p4" in note.message
 
 
 def test_parse_compares_with_the_previous_run_but_never_with_itself(world):

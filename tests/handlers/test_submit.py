@@ -4,6 +4,7 @@ from evalcore.errors import DatasetError, SuiteError
 from evalcore.run_state import RunStateError
 from handlers import submit
 from handlers.runtime import BedrockThrottled
+from tests.emf import datapoints, emf_records
 from tests.fakes.aws import ROLE_ARN, fake_aws, lambda_context
 from tests.handlers.conftest import QUALITY, dataset, judge, start
 
@@ -58,6 +59,17 @@ def test_an_invalid_dataset_is_refused_with_line_numbers(world):
         submit.handler(start(world, rows=rows), lambda_context())
     assert "smoke.jsonl:3: modelResponses[0].modelIdentifier" in str(raised.value)
     assert world.bedrock.calls == []
+
+
+def test_submit_counts_started_and_rejected_runs(world, capsys):
+    submit.handler(start(world), lambda_context())
+    assert datapoints(capsys.readouterr().out) == {("RunsStarted", ()): 1}
+    with pytest.raises(SuiteError):
+        submit.handler(start(world, key="datasets/nope/d.jsonl"), lambda_context())
+    with pytest.raises(RunStateError):
+        submit.handler({"bucket": world.bucket}, lambda_context())
+    out = capsys.readouterr().out
+    assert [record.values for record in emf_records(out)] == [{"RunsRejected": 1}] * 2
 
 
 def test_a_dataset_for_an_unknown_suite_is_refused(world):

@@ -67,6 +67,9 @@ def test_each_function_has_the_pipeline_environment(synthesized, name):
     if name == "submit":
         role_id = synthesized.logical_id(synthesized.stack.service_role)
         expected["EVALUATION_ROLE_ARN"] = {"Fn::GetAtt": [role_id, "Arn"]}
+    if name in ("parse", "record_failure"):  # the Lambdas that end a run notify
+        topic = synthesized.stack.observability.topic
+        expected["NOTIFICATION_TOPIC_ARN"] = {"Ref": synthesized.logical_id(topic)}
     assert variables == expected
 
 

@@ -145,6 +145,16 @@ def test_poll_only_reads_evaluation_jobs(synthesized):
     assert by_action == {}
 
 
+def pop_notification_grants(synthesized, by_action) -> None:
+    """The end-of-run message: publish to the one topic, with its KMS key (no wildcards)."""
+    observability = synthesized.stack.observability
+    topic = "${" + synthesized.logical_id(observability.topic) + "}"
+    key = "${" + synthesized.logical_id(observability.node.find_child("AlarmTopic").key) + ".Arn}"
+    assert resources_of(by_action.pop("sns:Publish")) == {topic}
+    assert resources_of(by_action.pop("kms:GenerateDataKey")) == {key}
+    assert resources_of(by_action.pop("kms:Decrypt")) == {key}
+
+
 def test_parse_reads_results_and_writes_reports_only(synthesized):
     by_action = function_grants(synthesized, "parse")
     common_actions(synthesized, "parse", by_action)
@@ -154,6 +164,7 @@ def test_parse_reads_results_and_writes_reports_only(synthesized):
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["results/*", "reports/*"]}}
     assert resources_of(by_action.pop("s3:GetObject")) == {f"{arn}/results/*", f"{arn}/reports/*"}
     assert resources_of(by_action.pop("s3:PutObject")) == {f"{arn}/reports/*"}
+    pop_notification_grants(synthesized, by_action)
     assert by_action == {}
 
 
@@ -162,6 +173,7 @@ def test_record_failure_writes_reports_and_reads_jobs_only(synthesized):
     common_actions(synthesized, "record_failure", by_action)
     assert resources_of(by_action.pop("s3:PutObject")) == {bucket(synthesized) + "/reports/*"}
     assert resources_of(by_action.pop("bedrock:GetEvaluationJob")) == {EVALUATION_JOBS}
+    pop_notification_grants(synthesized, by_action)
     assert by_action == {}
 
 
