@@ -9,7 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from evalcore.layout import DATASETS_PREFIX, REPORTS_PREFIX, RESULTS_PREFIX
+from evalcore.layout import DATASETS_PREFIX, REPORTS_PREFIX, RESULTS_PREFIX, STAGING_PREFIX
 from infra.nag import acknowledge, acknowledge_scanner, logical_id
 
 # Why each prefix is granted with a wildcard, quoted in the cdk-nag acknowledgement of the grant.
@@ -18,6 +18,8 @@ PREFIX_WILDCARD_REASONS = {
     f"access is limited to the {DATASETS_PREFIX} prefix of the pipeline bucket.",
     RESULTS_PREFIX: "Bedrock names its output files below the job's output prefix; access is "
     f"limited to the {RESULTS_PREFIX} prefix of the pipeline bucket.",
+    STAGING_PREFIX: "Validated datasets are staged per suite and job name, which are only known "
+    f"at run time; access is limited to the {STAGING_PREFIX} prefix of the pipeline bucket.",
     REPORTS_PREFIX: "Reports are written per suite and job name, which are only known at run "
     f"time; access is limited to the {REPORTS_PREFIX} prefix of the pipeline bucket.",
 }
@@ -149,6 +151,10 @@ class PipelineBucket(Construct):
         self._grant_objects(
             grantee, "ReadDatasets", ["s3:GetObject", "s3:GetObjectVersion"], DATASETS_PREFIX
         )
+
+    def grant_write_staging(self, grantee: iam.IGrantable) -> None:
+        """Submit writes the validated copy of a dataset that the job reads."""
+        self._grant_objects(grantee, "WriteStagedDatasets", ["s3:PutObject"], STAGING_PREFIX)
 
     def grant_read_results(self, grantee: iam.IGrantable) -> None:
         self._grant_objects(grantee, "ReadResults", ["s3:GetObject"], RESULTS_PREFIX)

@@ -16,3 +16,5 @@ MAX_CONCURRENT_JOBS = 5
 SLOT_WAIT_SECONDS = 300
 MAX_JOBS_ENV = "MAX_CONCURRENT_JOBS"
 SLOT_WAIT_ENV = "SLOT_WAIT_SECONDS"
+# The DynamoDB table that holds the semaphore (and the parse markers, latest pointers).
+LEDGER_TABLE_ENV = "LEDGER_TABLE"

@@ -78,6 +78,8 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 
 
 EXECUTION_NAME_MAX = 80
+# The start function's environment names the state machine it starts.
+STATE_MACHINE_ENV = "STATE_MACHINE_ARN"
 
 
 def execution_name(bucket: str, key: str, version_id: str | None) -> str:

@@ -20,6 +20,7 @@ MAX_PROMPTS_PER_JOB = 1000
 # How many shards one run may have: each polls in the same execution's history, which
 # infra.history_budget checks against Step Functions' 25,000-event limit at synth time.
 MAX_SHARDS_PER_RUN = 5
+MAX_SHARDS_ENV = "MAX_SHARDS_PER_RUN"
 
 
 class TooManyShards(ValueError):

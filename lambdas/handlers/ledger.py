@@ -25,9 +25,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from evalcore.job_slots import LEDGER_TABLE_ENV
 from handlers.runtime import dynamodb_client, setting
 
-TABLE_ENV = "LEDGER_TABLE"
 SEMAPHORE_PK = "semaphore#evaluation-jobs"
 SINGLE_SK = "-"
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -49,7 +49,7 @@ class Ledger:
 
     @classmethod
     def from_environment(cls) -> Ledger:
-        return cls(setting(TABLE_ENV))
+        return cls(setting(LEDGER_TABLE_ENV))
 
     # Semaphore ------------------------------------------------------------------------------
     def _ensure_semaphore(self) -> None:

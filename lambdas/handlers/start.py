@@ -3,9 +3,10 @@
 S3 and EventBridge deliver events at least once, and an EventBridge rule that targets a
 state machine cannot name the execution, so a redelivered event would start a second run.
 The rule targets this function instead: it starts the execution under a name derived from
-the bucket, key and version (evalcore.naming.execution_name). Step Functions refuses a
-second Standard execution of the same name (ExecutionAlreadyExists), so a redelivery ends
-here, logged, and the dataset runs once.
+the bucket, key and version (evalcore.naming.execution_name). For 90 days Step Functions
+starts no second Standard execution of a name: while the first runs, the same name and input
+return the running execution; once it has ended, ExecutionAlreadyExists. Either way a
+redelivery ends here, logged, and the dataset runs once.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from evalcore import naming
 from evalcore.run_state import RunState
 from handlers.runtime import logger, setting, stepfunctions_client, tracer
 
-STATE_MACHINE_ENV = "STATE_MACHINE_ARN"
-
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
@@ -31,12 +30,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     client = stepfunctions_client()
     try:
         arn = client.start_execution(
-            stateMachineArn=setting(STATE_MACHINE_ENV),
+            stateMachineArn=setting(naming.STATE_MACHINE_ENV),
             name=name,
             input=json.dumps(dataset.to_json()),
         )["executionArn"]
     except client.exceptions.ExecutionAlreadyExists:
-        logger.info("This dataset version already has its run", extra={"execution": name})
-        return {"executionName": name, "started": False}
-    logger.info("Started the run", extra={"execution": name, "executionArn": arn})
-    return {"executionName": name, "started": True}
+        logger.info("This dataset version already had its run", extra={"execution": name})
+        return {"executionName": name, "executionArn": None, "alreadyRan": True}
+    logger.info("The run is started", extra={"execution": name, "executionArn": arn})
+    return {"executionName": name, "executionArn": arn, "alreadyRan": False}

@@ -13,12 +13,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
 from evalcore.notification import TOPIC_ARN_VARIABLE
-from handlers.runtime import bedrock_client, s3_client, sns_client
+from handlers.runtime import bedrock_client, dynamodb_client, s3_client, stepfunctions_client, sns_client
 from tests.fakes.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
 from tests.fakes.inbox import Inbox, subscribe_inbox
 from tests.summary_schema import assert_valid_summary
 
 BUCKET = "pipeline-data-bucket"
+LEDGER_TABLE = "pipeline-ledger"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/bedrock-evaluation"
 
 
@@ -38,6 +39,7 @@ class World:
     bedrock: FakeBedrockEvaluations
     inbox: Inbox
     bucket: str = BUCKET
+    ledger_table: str = LEDGER_TABLE
 
     def upload(self, key: str, lines: list[dict] | str) -> str:
         body = lines if isinstance(lines, str) else "".join(json.dumps(r) + "\n" for r in lines)
@@ -58,6 +60,25 @@ class World:
 def _reset_clients() -> None:
     s3_client.cache_clear()
     bedrock_client.cache_clear()
+    dynamodb_client.cache_clear()
+    stepfunctions_client.cache_clear()
+
+
+def create_ledger_table(name: str = LEDGER_TABLE) -> str:
+    """The ledger table as infra/ledger.py declares it (pk/sk strings, on demand)."""
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
     sns_client.cache_clear()
 
 
@@ -69,6 +90,7 @@ def fake_aws(scorer: Scorer, mock_config: dict | None = None, **bedrock_options)
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=BUCKET)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        create_ledger_table()
         fake = FakeBedrockEvaluations(bedrock_client(), s3, scorer=scorer, **bedrock_options)
         fake.activate()
         inbox = subscribe_inbox()

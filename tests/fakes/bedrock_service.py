@@ -45,8 +45,17 @@ class FakeJob:
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+RUNNING_STATUSES = ("InProgress", "Stopping")
+
+
 class FakeBedrockEvaluations(Stubber):
-    """Answers CreateEvaluationJob / GetEvaluationJob / ListEvaluationJobs from its own state."""
+    """Answers Create/Get/List/StopEvaluationJob from its own state.
+
+    `concurrent_job_quota` is enforced like the account quota: a CreateEvaluationJob while
+    that many jobs are InProgress or Stopping is refused with ServiceQuotaExceededException.
+    `peak_running` and `created` let tests check the pipeline never reached the quota and
+    never created a job twice.
+    """
 
     def __init__(
         self,
@@ -59,6 +68,7 @@ class FakeBedrockEvaluations(Stubber):
         failure_messages: list[str] | None = None,
         output_files: int = 2,
         throttle_first_create: bool = False,
+        concurrent_job_quota: int | None = None,
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -68,8 +78,12 @@ class FakeBedrockEvaluations(Stubber):
         self.failure_messages = failure_messages or []
         self.output_files = output_files
         self.throttle_first_create = throttle_first_create
+        self.concurrent_job_quota = concurrent_job_quota
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
+        self.created: list[str] = []  # job names, in creation order
+        self.peak_running = 0
+        self.quota_refusals = 0
         self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
         self._s3_uri = _pattern(client, "CreateEvaluationJob", "outputDataConfig", "s3Uri")
         self._job_arn = _pattern(client, "GetEvaluationJob", "jobIdentifier")
@@ -114,6 +128,16 @@ class FakeBedrockEvaluations(Stubber):
                 if job.request.get("clientRequestToken") == params.get("clientRequestToken"):
                     return {"jobArn": job.arn}
                 return self._error("ConflictException", "job name already exists", 409)
+        if (
+            self.concurrent_job_quota is not None
+            and self.running >= self.concurrent_job_quota
+        ):
+            self.quota_refusals += 1
+            return self._error(
+                "ServiceQuotaExceededException",
+                f"{self.running} evaluation jobs are in progress; the quota is "
+                f"{self.concurrent_job_quota}",
+            )
         arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:evaluation-job/{uuid.uuid4().hex[:12]}"
         self.jobs[arn] = FakeJob(
             request=params,
@@ -122,14 +146,32 @@ class FakeBedrockEvaluations(Stubber):
             outcome=self.outcome,
             failure_messages=list(self.failure_messages),
         )
+        self.created.append(params["jobName"])
+        self.peak_running = max(self.peak_running, self.running)
         return {"jobArn": arn}
+
+    @property
+    def running(self) -> int:
+        return sum(job.status in RUNNING_STATUSES for job in self.jobs.values())
+
+    def _op_StopEvaluationJob(self, params: dict):
+        arn = params["jobIdentifier"]
+        if not self._job_arn.match(arn) or arn not in self.jobs:
+            return self._error("ResourceNotFoundException", f"no job {arn}", 404)
+        job = self.jobs[arn]
+        if job.status != "InProgress":
+            return self._error("ConflictException", f"the job is {job.status}", 409)
+        job.status = "Stopping"
+        return {}
 
     def _op_GetEvaluationJob(self, params: dict):
         arn = params["jobIdentifier"]
         if not self._job_arn.match(arn) or arn not in self.jobs:
             return self._error("ResourceNotFoundException", f"no job {arn}", 404)
         job = self.jobs[arn]
-        if job.status == "InProgress":
+        if job.status == "Stopping":
+            job.status = "Stopped"
+        elif job.status == "InProgress":
             if job.polls_left > 0:
                 job.polls_left -= 1
             else:

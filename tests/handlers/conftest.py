@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from handlers import poll, submit
-from tests.fakes.aws import ROLE_ARN, World, fake_aws, lambda_context
+from evalcore.job_slots import LEDGER_TABLE_ENV
+from tests.fakes.aws import LEDGER_TABLE, ROLE_ARN, World, fake_aws, lambda_context
 from tests.fakes.bedrock_output import oriented
 
 KEY = "datasets/support-assistant/smoke.jsonl"
@@ -39,6 +40,7 @@ def dataset(source_id: str = "support-assistant-v1") -> list[dict]:
 @pytest.fixture(autouse=True)
 def role(monkeypatch):
     monkeypatch.setenv("EVALUATION_ROLE_ARN", ROLE_ARN)
+    monkeypatch.setenv(LEDGER_TABLE_ENV, LEDGER_TABLE)
 
 
 @pytest.fixture
