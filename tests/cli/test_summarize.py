@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from evalctl.cli import main
-from tests.fakes.bedrock_output import jsonl, model_row
-from tests.summary_schema import assert_valid_summary
+from evalctl.simulation.bedrock_output import jsonl, model_row
+from evalctl.simulation.summary_schema import assert_valid_summary
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.results import iter_result_records
-from tests.fakes.bedrock_output import jsonl, model_row
+from evalctl.simulation.bedrock_output import jsonl, model_row
 
 
 def aggregate(rows, threshold=0.5, **kwargs) -> ScoreAggregator:

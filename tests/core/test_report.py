@@ -7,7 +7,7 @@ from evalcore.report import build_summary, compare_with_baseline, threshold_brea
 from evalcore.results import iter_result_records
 from evalcore.suite import Threshold
 from evalcore.summary import Baseline, JobRef, ResultsSource, ThresholdBreach, Verdict
-from tests.fakes.bedrock_output import jsonl, model_row
+from evalctl.simulation.bedrock_output import jsonl, model_row
 
 SOURCE = ResultsSource(("f",))
 

@@ -1,5 +1,5 @@
 from evalcore.results import MalformedLine, ResultRecord, find_output_keys, iter_result_records
-from tests.fakes.bedrock_output import jsonl, model_row, rag_row
+from evalctl.simulation.bedrock_output import jsonl, model_row, rag_row
 
 PREFIX = "results/suite/job-1/"
 

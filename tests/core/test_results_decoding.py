@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evalcore.results import MalformedLine, ResultRecord, Score, iter_result_records
-from tests.fakes.bedrock_output import model_row
+from evalctl.simulation.bedrock_output import model_row
 
 
 def line(row: dict) -> bytes:

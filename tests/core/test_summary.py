@@ -7,8 +7,8 @@ from evalcore.report import build_summary
 from evalcore.results import iter_result_records
 from evalcore.run_state import DatasetRef
 from evalcore.summary import SCHEMA_VERSION, Baseline, JobRef, ResultsSource, Summary
-from tests.fakes.bedrock_output import jsonl, model_row
-from tests.summary_schema import assert_valid_summary
+from evalctl.simulation.bedrock_output import jsonl, model_row
+from evalctl.simulation.summary_schema import assert_valid_summary
 
 ROWS = [
     model_row("a", {"Builtin.Correctness": 0.514019, "tone": "formal"}, category="billing"),

@@ -19,19 +19,19 @@ from aws_cdk.assertions import Template
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
 from evalcore.run_metrics import RunMetric
-from infra.settings import PipelineSettings
-from infra.stack import EvaluationPipelineStack
-from tests.e2e.template_runtime import (
+from evalctl.simulation.aws import fake_aws
+from evalctl.simulation.bedrock_output import oriented
+from evalctl.simulation.emf import datapoints
+from evalctl.simulation.template import resources_of
+from evalctl.simulation.template_runtime import (
     InProcessFunctions,
     Resolver,
     deploy_functions,
     event_pattern_matches,
     transform_input,
 )
-from tests.emf import datapoints
-from tests.fakes.aws import fake_aws
-from tests.fakes.bedrock_output import oriented
-from tests.template import resources_of
+from infra.settings import PipelineSettings
+from infra.stack import EvaluationPipelineStack
 
 MOTO_CONFIG = {
     "stepfunctions": {"execute_state_machine": True},

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from handlers import poll, submit
 from evalcore.job_slots import LEDGER_TABLE_ENV
-from tests.fakes.aws import LEDGER_TABLE, ROLE_ARN, World, fake_aws, lambda_context
-from tests.fakes.bedrock_output import oriented
+from evalctl.simulation.aws import LEDGER_TABLE, ROLE_ARN, World, fake_aws, lambda_context
+from evalctl.simulation.bedrock_output import oriented
+from handlers import poll, submit
 
 KEY = "datasets/support-assistant/smoke.jsonl"
 # The quality the judge finds in each answer (oriented per metric by the scorer); p3 is N/A.

@@ -13,9 +13,9 @@ import logging
 
 import pytest
 
+from evalctl.simulation.aws import ROLE_ARN, fake_aws, lambda_context
 from handlers import parse, poll, submit
 from handlers.runtime import logger
-from tests.fakes.aws import ROLE_ARN, fake_aws, lambda_context
 
 KEY = "datasets/support-assistant/private.jsonl"
 PROMPT = "PRIVATE-PROMPT-{}"

@@ -1,8 +1,8 @@
 import pytest
 
+from evalctl.simulation.aws import lambda_context
+from evalctl.simulation.emf import datapoints
 from handlers import parse, submit
-from tests.emf import datapoints
-from tests.fakes.aws import lambda_context
 from tests.handlers.conftest import QUALITY, judge, run_to_completion, start
 
 

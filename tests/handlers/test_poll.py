@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 
 from evalcore.run_state import RunStateError
+from evalctl.simulation.aws import lambda_context
 from handlers import poll, submit
-from tests.fakes.aws import lambda_context
 from tests.handlers.conftest import run_to_completion, start
 
 

@@ -1,8 +1,8 @@
 import json
 
+from evalctl.simulation.aws import lambda_context
+from evalctl.simulation.emf import datapoints
 from handlers import record_failure, submit
-from tests.emf import datapoints
-from tests.fakes.aws import lambda_context
 from tests.handlers.conftest import start
 
 

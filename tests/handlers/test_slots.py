@@ -8,9 +8,9 @@ import pytest
 from evalcore import naming
 from evalcore.job_slots import MAX_JOBS_ENV, SLOT_WAIT_ENV
 from evalcore.run_limit import RUN_LIMIT_ENV
+from evalctl.simulation.aws import lambda_context
 from handlers import slots
 from handlers.ledger import Ledger
-from tests.fakes.aws import lambda_context
 from tests.handlers.conftest import KEY, start
 
 

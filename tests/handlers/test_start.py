@@ -4,8 +4,8 @@ import boto3
 import pytest
 
 from evalcore import naming
+from evalctl.simulation.aws import lambda_context
 from handlers import start as start_handler
-from tests.fakes.aws import lambda_context
 from tests.handlers.conftest import start
 
 

@@ -1,8 +1,8 @@
 """A job whose run passed its limit is stopped, and says why."""
 
 from evalcore.run_limit import RUN_LIMIT_ENV
+from evalctl.simulation.aws import lambda_context
 from handlers import poll, stop, submit
-from tests.fakes.aws import lambda_context
 from tests.handlers.conftest import start
 
 

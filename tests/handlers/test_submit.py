@@ -2,10 +2,10 @@ import pytest
 
 from evalcore.errors import DatasetError, SuiteError
 from evalcore.run_state import RunStateError
+from evalctl.simulation.aws import ROLE_ARN, fake_aws, lambda_context
+from evalctl.simulation.emf import datapoints, emf_records
 from handlers import submit
 from handlers.runtime import BedrockThrottled
-from tests.emf import datapoints, emf_records
-from tests.fakes.aws import ROLE_ARN, fake_aws, lambda_context
 from tests.handlers.conftest import QUALITY, dataset, judge, start
 
 

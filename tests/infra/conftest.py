@@ -11,10 +11,10 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
 
+from evalctl.simulation.template import resources_of
 from infra.nag import logical_id
 from infra.settings import PipelineSettings
 from infra.stack import EvaluationPipelineStack
-from tests.template import resources_of
 
 SETTINGS = PipelineSettings(
     poll_min_wait_seconds=20,

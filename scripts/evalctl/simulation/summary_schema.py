@@ -1,4 +1,4 @@
-"""The published summary.json schema, applied to every summary the tests produce."""
+"""The published summary.json schema, applied to every summary a simulation or a test produces."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "summary.schema.json"
+# The published schema lives at the repository root; evalctl runs from a checkout.
+SCHEMA_FILE = Path(__file__).resolve().parents[3] / "schemas" / "summary.schema.json"
 
 
 @cache

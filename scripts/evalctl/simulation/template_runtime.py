@@ -17,9 +17,9 @@ import zipfile
 from contextlib import contextmanager
 from typing import Any
 
-from tests.fakes.aws import lambda_context
-from tests.fakes.bedrock_service import ACCOUNT
-from tests.template import resources_of
+from evalctl.simulation.aws import lambda_context
+from evalctl.simulation.bedrock_service import ACCOUNT
+from evalctl.simulation.template import resources_of
 
 REGION = "us-east-1"
 PSEUDO_PARAMETERS = {

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
-from tests.fakes.bedrock_output import model_row
+from evalctl.simulation.bedrock_output import model_row
 
 ACCOUNT = "123456789012"
 Scorer = Callable[[dict, str], "float | str | None"]

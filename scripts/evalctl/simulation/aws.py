@@ -1,4 +1,4 @@
-"""The AWS world the handlers see in tests: moto for S3, the fake for Bedrock."""
+"""The AWS world the handlers see in a simulation or a test: moto, and the fake for Bedrock."""
 
 from __future__ import annotations
 
@@ -7,16 +7,23 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
 from evalcore.notification import TOPIC_ARN_VARIABLE
-from handlers.runtime import bedrock_client, dynamodb_client, s3_client, stepfunctions_client, sns_client
-from tests.fakes.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
-from tests.fakes.inbox import Inbox, subscribe_inbox
-from tests.summary_schema import assert_valid_summary
+from evalctl.simulation.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
+from evalctl.simulation.inbox import Inbox, subscribe_inbox
+from evalctl.simulation.summary_schema import assert_valid_summary
+from handlers.runtime import (
+    bedrock_client,
+    dynamodb_client,
+    s3_client,
+    sns_client,
+    stepfunctions_client,
+)
 
 BUCKET = "pipeline-data-bucket"
 LEDGER_TABLE = "pipeline-ledger"
@@ -35,7 +42,7 @@ def lambda_context(function_name: str = "test-function") -> LambdaContext:
 
 @dataclass
 class World:
-    s3: object
+    s3: Any
     bedrock: FakeBedrockEvaluations
     inbox: Inbox
     bucket: str = BUCKET
@@ -83,7 +90,7 @@ def create_ledger_table(name: str = LEDGER_TABLE) -> str:
 
 
 @contextmanager
-def fake_aws(scorer: Scorer, mock_config: dict | None = None, **bedrock_options) -> Iterator[World]:
+def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) -> Iterator[World]:
     """moto for everything moto has; the handlers' own Bedrock client wears the fake."""
     with mock_aws(config=mock_config) if mock_config else mock_aws():
         _reset_clients()
