@@ -210,9 +210,7 @@ class PipelineFunctions(Construct):
         self._allow(self.submit_job, "TagEvaluationJobs", ["bedrock:TagResource"], [job_arn])
         # A retried execution must not start a second job: on ConflictException submit_job
         # finds the job a previous attempt created under the same deterministic name.
-        self._allow(
-            self.submit_job, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn]
-        )
+        self._allow(self.submit_job, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
         for function in (self.submit_job, self.release_leaked_slots):
             self._allow(function, "FindEvaluationJobsByName", ["bedrock:ListEvaluationJobs"], ["*"])
         self.submit_job.add_to_role_policy(
@@ -298,9 +296,7 @@ class PipelineFunctions(Construct):
 
         Made after the state machine, which it names; the state machine never invokes it.
         """
-        self.start = self._function(
-            START, **{STATE_MACHINE_ENV: state_machine.state_machine_arn}
-        )
+        self.start = self._function(START, **{STATE_MACHINE_ENV: state_machine.state_machine_arn})
         state_machine.grant_start_execution(self.start)
         self._acknowledge_policy(self.start, "AwsSolutions-IAM5[Resource::*]", XRAY_WILDCARD_REASON)
         return self.start

@@ -1,13 +1,13 @@
 """The Step Functions workflow: validate, run one job per shard under the job semaphore, merge.
 
-    StampStart -> SubmitEvaluationJob (validate, stage, plan shards)
-      -> RunShards (Map, one iteration per shard):
-           AcquireJobSlot -> HasJobSlot? -- no --> WaitForJobSlot -> AcquireJobSlot
-                                         -- overdue --> (end: no job started)
-             -> SubmitShardJob -> WaitForEvaluationJob -> CheckEvaluationJob -> IsEvaluationJobDone?
-                  ended -> ReleaseJobSlot        overdue -> StopEvaluationJob -> Wait...
-           any error -> ReleaseJobSlotAfterError (the error stays in the shard's outcome)
-      -> CollectShards -> IsRunCompleted? -> ParseEvaluationResults | RecordFailure
+StampStart -> SubmitEvaluationJob (validate, stage, plan shards)
+  -> RunShards (Map, one iteration per shard):
+       AcquireJobSlot -> HasJobSlot? -- no --> WaitForJobSlot -> AcquireJobSlot
+                                     -- overdue --> (end: no job started)
+         -> SubmitShardJob -> WaitForEvaluationJob -> CheckEvaluationJob -> IsEvaluationJobDone?
+              ended -> ReleaseJobSlot        overdue -> StopEvaluationJob -> Wait...
+       any error -> ReleaseJobSlotAfterError (the error stays in the shard's outcome)
+  -> CollectShards -> IsRunCompleted? -> ParseEvaluationResults | RecordFailure
 """
 
 from __future__ import annotations
@@ -51,7 +51,15 @@ FAILED = "EvaluationFailed"
 THROTTLED_ERROR = "BedrockThrottled"
 QUOTA_ERROR = "BedrockQuotaExceeded"
 UNAVAILABLE_ERROR = "BedrockUnavailable"
-LAMBDA_THROTTLED_ERROR = "Lambda.TooManyRequestsException"
+# Lambda's transient errors: the four CDK's retry_on_service_exceptions names, plus Lambda's
+# own throttling (account concurrency), which that option does not cover.
+LAMBDA_TRANSIENT_ERRORS = (
+    "Lambda.ClientExecutionTimeoutException",
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+)
 
 
 class RetryRule:
@@ -59,18 +67,19 @@ class RetryRule:
 
     def __init__(
         self,
-        error: str,
+        errors: str | tuple[str, ...],
         interval: cdk.Duration,
         attempts: int,
         backoff: float = 2,
         max_delay: cdk.Duration | None = None,
     ) -> None:
-        self.error, self.interval, self.attempts = error, interval, attempts
+        self.errors = (errors,) if isinstance(errors, str) else errors
+        self.interval, self.attempts = interval, attempts
         self.backoff, self.max_delay = backoff, max_delay
 
     def apply(self, task: tasks.LambdaInvoke) -> None:
         task.add_retry(
-            errors=[self.error],
+            errors=list(self.errors),
             interval=self.interval,
             backoff_rate=self.backoff,
             max_attempts=self.attempts,
@@ -92,10 +101,8 @@ QUOTA_RETRY = RetryRule(
 )
 # Bedrock's 500/503 on a status check: asking again is harmless.
 UNAVAILABLE_RETRY = RetryRule(UNAVAILABLE_ERROR, cdk.Duration.seconds(10), attempts=5)
-# Lambda's own throttling (account concurrency); CDK's retry_on_service_exceptions covers
-# ServiceException, AWSLambdaException, SdkClientException and ClientExecutionTimeoutException
-# but not this one.
-LAMBDA_THROTTLED_RETRY = RetryRule(LAMBDA_THROTTLED_ERROR, cdk.Duration.seconds(2), attempts=6)
+# Every Lambda invocation: AWS's recommended 2 s, x2, 6 attempts, with jitter.
+LAMBDA_RETRY = RetryRule(LAMBDA_TRANSIENT_ERRORS, cdk.Duration.seconds(2), attempts=6)
 
 FAILURE_CAUSE = (
     "The evaluation did not complete; see failure.json under reports/ in the pipeline bucket"
@@ -255,9 +262,10 @@ class EvaluationWorkflow(Construct):
             lambda_function=function,
             payload=sfn.TaskInput.from_json_path_at("$"),
             output_path="$.Payload",
-            retry_on_service_exceptions=True,
+            # Replaced by LAMBDA_RETRY, which adds TooManyRequestsException and jitter.
+            retry_on_service_exceptions=False,
         )
-        for rule in (LAMBDA_THROTTLED_RETRY, *retries):
+        for rule in (LAMBDA_RETRY, *retries):
             rule.apply(task)
         if function not in self._invoked:
             self._invoked.append(function)

@@ -61,7 +61,9 @@ def latest_summary_key(suite: str, dataset_key: str) -> str:
 def dataset_path(key: str) -> str:
     """The dataset's path below its suite's folder, without the .jsonl suffix."""
     below_suite = key[len(DATASETS_PREFIX) :].split("/", 1)[-1]
-    return below_suite[: -len(DATASET_SUFFIX)] if below_suite.endswith(DATASET_SUFFIX) else below_suite
+    return (
+        below_suite[: -len(DATASET_SUFFIX)] if below_suite.endswith(DATASET_SUFFIX) else below_suite
+    )
 
 
 def shard_key(suite: str, run_name: str, index: int) -> str:

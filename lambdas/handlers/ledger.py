@@ -113,9 +113,11 @@ class Ledger:
 
     def holders(self) -> dict[str, str]:
         """Job name -> when it took its slot."""
-        item = dynamodb_client().get_item(
-            TableName=self.table, Key=_key(SEMAPHORE_PK), ConsistentRead=True
-        ).get("Item")
+        item = (
+            dynamodb_client()
+            .get_item(TableName=self.table, Key=_key(SEMAPHORE_PK), ConsistentRead=True)
+            .get("Item")
+        )
         if not item:
             return {}
         return {name: value["S"] for name, value in item["holders"]["M"].items()}
@@ -140,9 +142,11 @@ class Ledger:
             raise
 
     def parsed_summary_key(self, job_name: str) -> str | None:
-        item = dynamodb_client().get_item(
-            TableName=self.table, Key=_key(f"parsed#{job_name}"), ConsistentRead=True
-        ).get("Item")
+        item = (
+            dynamodb_client()
+            .get_item(TableName=self.table, Key=_key(f"parsed#{job_name}"), ConsistentRead=True)
+            .get("Item")
+        )
         return item["summaryKey"]["S"] if item else None
 
     # Latest pointers ------------------------------------------------------------------------
@@ -171,9 +175,15 @@ class Ledger:
             raise
 
     def latest(self, suite: str, dataset_path: str) -> Mapping[str, str] | None:
-        item = dynamodb_client().get_item(
-            TableName=self.table, Key=_key(f"latest#{suite}#{dataset_path}"), ConsistentRead=True
-        ).get("Item")
+        item = (
+            dynamodb_client()
+            .get_item(
+                TableName=self.table,
+                Key=_key(f"latest#{suite}#{dataset_path}"),
+                ConsistentRead=True,
+            )
+            .get("Item")
+        )
         if not item:
             return None
         return {"runOrder": item["runOrder"]["S"], "summaryKey": item["summaryKey"]["S"]}

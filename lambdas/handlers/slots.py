@@ -104,7 +104,10 @@ def release_leaked(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         ledger.release(name)
     logger.info(
         "Released slots of an execution that ended without releasing them",
-        extra={"execution": detail.get("executionArn"), "status": detail.get("status"),
-               "released": leaked},
+        extra={
+            "execution": detail.get("executionArn"),
+            "status": detail.get("status"),
+            "released": leaked,
+        },
     )
     return {"released": leaked}

@@ -55,12 +55,10 @@ def test_release_without_a_slot_changes_nothing(world):
 
 def test_an_aborted_executions_slots_are_freed_and_its_jobs_stopped(world):
     execution_input = start(world)
-    run = naming.job_name(
-        "support-assistant", world.bucket, KEY, execution_input["versionId"]
-    )
-    arn = world.bedrock.client.create_evaluation_job(
-        **_minimal_request(run, world.bucket)
-    )["jobArn"]
+    run = naming.job_name("support-assistant", world.bucket, KEY, execution_input["versionId"])
+    arn = world.bedrock.client.create_evaluation_job(**_minimal_request(run, world.bucket))[
+        "jobArn"
+    ]
     Ledger(world.ledger_table).acquire(run, 1, datetime.now(UTC))
     event = {
         "detail-type": "Step Functions Execution Status Change",

@@ -128,10 +128,7 @@ class FakeBedrockEvaluations(Stubber):
                 if job.request.get("clientRequestToken") == params.get("clientRequestToken"):
                     return {"jobArn": job.arn}
                 return self._error("ConflictException", "job name already exists", 409)
-        if (
-            self.concurrent_job_quota is not None
-            and self.running >= self.concurrent_job_quota
-        ):
+        if self.concurrent_job_quota is not None and self.running >= self.concurrent_job_quota:
             self.quota_refusals += 1
             return self._error(
                 "ServiceQuotaExceededException",
