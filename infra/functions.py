@@ -15,8 +15,8 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from evalcore.defaults import METRICS_NAMESPACE, SERVICE_NAME
-from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
 from evalcore.job_slots import LEDGER_TABLE_ENV, MAX_JOBS_ENV, SLOT_WAIT_ENV
+from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
 from evalcore.naming import STATE_MACHINE_ENV
 from evalcore.polling import MAX_WAIT_ENV, MIN_WAIT_ENV
 from evalcore.run_limit import RUN_LIMIT_ENV

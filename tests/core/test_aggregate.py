@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -143,11 +145,11 @@ def test_merging_shards_equals_aggregating_all_at_once(rows, cuts, keep):
     # Line numbers restart per output file, so the whole is one file read shard after shard.
     whole = ScoreAggregator(max_low_scores=keep).add_all(
         item
-        for start, end in zip(bounds, bounds[1:], strict=False)
+        for start, end in itertools.pairwise(bounds)
         for item in iter_result_records(lines[start:end], "f.jsonl")
     )
     merged = ScoreAggregator(max_low_scores=keep)
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         shard = ScoreAggregator(max_low_scores=keep)
         merged.merge(shard.add_all(iter_result_records(lines[start:end], "f.jsonl")))
     assert _snapshot(merged) == _snapshot(whole)
