@@ -222,15 +222,31 @@ class PipelineFunctions(Construct):
             )
         )
         storage.grant_read_datasets(self.submit)
-        # A dataset over Bedrock's per-job limit is split into shards beside its staged copy.
+        # Shards of a dataset over Bedrock's per-job limit are written beside its staged copy.
         storage.grant_write_staging(self.submit)
+        # The lifecycle check before CreateEvaluationJob: each suite model's status, and the
+        # foundation models behind each inference profile. Scoped to the suites' models.
+        self._allow(
+            self.submit,
+            "CheckModelLifecycle",
+            ["bedrock:GetFoundationModel"],
+            list(models.foundation_models),
+        )
+        if models.inference_profiles:
+            self._allow(
+                self.submit,
+                "ResolveInferenceProfiles",
+                ["bedrock:GetInferenceProfile"],
+                list(models.inference_profiles),
+            )
         for arn in models.foundation_models:
             self._acknowledge_policy(
                 self.submit_job,
                 f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
-                "CreateEvaluationJob is authorized against the foundation models a job names; "
-                "their ARNs have no account and cross-region profiles may route to any Region "
-                "of their geography, so the Region is a wildcard while the model id is fixed.",
+                "CreateEvaluationJob is authorized against the foundation models a job names, "
+                "and GetFoundationModel reads their lifecycle; their ARNs have no account and "
+                "cross-region profiles may route to any Region of their geography, so the "
+                "Region is a wildcard while the model id is fixed.",
             )
 
         self._allow(self.poll, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
@@ -239,6 +255,7 @@ class PipelineFunctions(Construct):
 
         storage.grant_list(self.parse, [RESULTS_PREFIX, REPORTS_PREFIX])
         storage.grant_read_results(self.parse)
+        storage.grant_read_staging(self.parse)
         storage.grant_read_write_reports(self.parse)
 
         storage.grant_write_reports(self.record_failure)

@@ -1,7 +1,7 @@
 """Which IAM resources stand for a Bedrock model identifier.
 
 Suites name models the way Bedrock's APIs accept them: a foundation-model id
-(`anthropic.claude-3-5-sonnet-20240620-v1:0`) or a system-defined cross-region inference
+(`anthropic.claude-haiku-4-5-20251001-v1:0`) or a system-defined cross-region inference
 profile id (`us.amazon.nova-lite-v1:0`). IAM needs ARNs, and a profile needs two kinds: the
 profile itself, and the foundation model behind it in every Region the profile may route to.
 This module is pure (no CDK constructs) so the mapping is unit-tested on plain strings; the

@@ -9,7 +9,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from evalcore.layout import DATASETS_PREFIX, RESULTS_PREFIX
+from evalcore.layout import RESULTS_PREFIX, STAGING_PREFIX
 from infra.bedrock_permissions import (
     AccountResource,
     JobKind,
@@ -45,7 +45,7 @@ def account_resource_arn(scope: Construct, resource: AccountResource) -> str:
 
 
 class EvaluationServiceRole(Construct):
-    """Least privilege for Bedrock: read datasets, write results, invoke the suites' models.
+    """Least privilege for Bedrock: read staged datasets, write results, invoke the suites' models.
 
     What Bedrock may do with the models, and anything beyond S3 and models, is the union of
     `infra.bedrock_permissions` over `job_kinds`, the kinds of job the suites submit: a suite of
@@ -81,19 +81,20 @@ class EvaluationServiceRole(Construct):
                 "ArnLike": {"aws:SourceArn": evaluation_job_arn(self)},
             }
         )
-        datasets = bucket.arn_for_objects(f"{DATASETS_PREFIX}*")
+        # Bedrock reads only the copies submit staged, never an upload under datasets/.
+        staged = bucket.arn_for_objects(f"{STAGING_PREFIX}*")
         results = bucket.arn_for_objects(f"{RESULTS_PREFIX}*")
         document = iam.PolicyDocument(
             statements=[
                 iam.PolicyStatement(
-                    sid="ReadDatasets", actions=["s3:GetObject"], resources=[datasets]
+                    sid="ReadStagedDatasets", actions=["s3:GetObject"], resources=[staged]
                 ),
                 iam.PolicyStatement(
-                    sid="ListDatasetsAndResults",
+                    sid="ListStagedDatasetsAndResults",
                     actions=["s3:ListBucket"],
                     resources=[bucket.bucket_arn],
                     conditions={
-                        "StringLike": {"s3:prefix": [f"{DATASETS_PREFIX}*", f"{RESULTS_PREFIX}*"]}
+                        "StringLike": {"s3:prefix": [f"{STAGING_PREFIX}*", f"{RESULTS_PREFIX}*"]}
                     },
                 ),
                 iam.PolicyStatement(
@@ -144,9 +145,9 @@ class EvaluationServiceRole(Construct):
         bucket_id = logical_id(bucket)
         acknowledge(
             self.role,
-            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{DATASETS_PREFIX}*]",
-            "Bedrock reads whichever dataset object the job names; the grant is limited to the "
-            f"{DATASETS_PREFIX} prefix of the pipeline bucket.",
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{STAGING_PREFIX}*]",
+            "Bedrock reads the staged dataset copy the job names; the grant is limited to the "
+            f"{STAGING_PREFIX} prefix of the pipeline bucket, which only the pipeline writes.",
         )
         acknowledge(
             self.role,

@@ -55,8 +55,9 @@ class PipelineBucket(Construct):
       the bucket of human evaluation jobs, whose workers and the console read the objects from
       a browser, and as not needed for automatic and judge jobs submitted through the API.
       Without it no browser origin may read the bucket cross-origin at all.
-    - Results and reports expire after `results_retention`; datasets are kept, they are the
-      inputs people curate. Old versions go after 30 days so versioning does not grow forever.
+    - Results, reports and staged copies expire after `results_retention`; datasets are kept,
+      they are the inputs people curate. Old versions go after 30 days so versioning does not
+      grow forever.
     - Retained on stack deletion: it holds the evaluation history.
 
     The access-logs bucket needs no log bucket of its own: cdk-nag's S1 recognises a bucket
@@ -112,7 +113,7 @@ class PipelineBucket(Construct):
                 prefix=prefix,
                 expiration=results_retention,
             )
-            for prefix in (RESULTS_PREFIX, REPORTS_PREFIX)
+            for prefix in (RESULTS_PREFIX, REPORTS_PREFIX, STAGING_PREFIX)
         ]
         self.bucket = s3.Bucket(
             self,
@@ -155,6 +156,10 @@ class PipelineBucket(Construct):
     def grant_write_staging(self, grantee: iam.IGrantable) -> None:
         """Submit writes the validated copy of a dataset that the job reads."""
         self._grant_objects(grantee, "WriteStagedDatasets", ["s3:PutObject"], STAGING_PREFIX)
+
+    def grant_read_staging(self, grantee: iam.IGrantable) -> None:
+        """Parse matches result rows against the staged copy the job read."""
+        self._grant_objects(grantee, "ReadStagedDatasets", ["s3:GetObject"], STAGING_PREFIX)
 
     def grant_read_results(self, grantee: iam.IGrantable) -> None:
         self._grant_objects(grantee, "ReadResults", ["s3:GetObject"], RESULTS_PREFIX)

@@ -17,6 +17,8 @@ from evalcore.errors import DatasetError, Problem
 from evalcore.suite import InferenceMode, Suite
 
 MAX_PROMPTS_PER_JOB = 1000
+# A run splits a larger dataset into jobs of at most MAX_PROMPTS_PER_JOB (evalcore.shards);
+# the stack's maxShardsPerRun bounds how many, so the submit step passes the product.
 KNOWN_FIELDS = frozenset({"prompt", "referenceResponse", "category", "modelResponses"})
 
 
@@ -147,7 +149,10 @@ def _check_record(
 
 
 def validate_dataset(
-    lines: Iterable[str | bytes], suite: Suite, source: str = "<dataset>"
+    lines: Iterable[str | bytes],
+    suite: Suite,
+    source: str = "<dataset>",
+    max_records: int = MAX_PROMPTS_PER_JOB,
 ) -> DatasetStats:
     """Check every line of a dataset against the suite; never raises for bad data."""
     stats = DatasetStats(source=source)
@@ -183,14 +188,19 @@ def validate_dataset(
         problems.append(
             Problem(source, "<file>", "holds no records", "add one JSON object per line")
         )
-    elif stats.records > MAX_PROMPTS_PER_JOB:
+    elif stats.records > max_records:
+        per_run = (
+            f"{max_records} per run ({MAX_PROMPTS_PER_JOB} per evaluation job, "
+            f"{max_records // MAX_PROMPTS_PER_JOB} jobs)"
+            if max_records > MAX_PROMPTS_PER_JOB
+            else f"{MAX_PROMPTS_PER_JOB} per evaluation job"
+        )
         problems.append(
             Problem(
                 source,
                 "<file>",
-                f"holds {stats.records} prompts; Bedrock accepts at most "
-                f"{MAX_PROMPTS_PER_JOB} per evaluation job",
-                f"split it into files of at most {MAX_PROMPTS_PER_JOB} lines",
+                f"holds {stats.records} prompts; the pipeline accepts at most {per_run}",
+                f"split it into files of at most {max_records} lines",
             )
         )
     return stats

@@ -35,21 +35,35 @@ def _inference_config(suite: Suite) -> dict[str, Any]:
     return {"models": [model]}
 
 
+def staged_key_for(suite: Suite, dataset: DatasetRef) -> str:
+    """The pipeline-owned key the job reads the validated copy of `dataset` from."""
+    name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
+    return layout.staged_dataset_key(suite.name, name, naming.dataset_name(dataset.key))
+
+
 def build_create_job_request(
     suite: Suite,
     dataset: DatasetRef,
     role_arn: str,
     output_bucket: str | None = None,
 ) -> dict[str, Any]:
-    """Everything CreateEvaluationJob needs, with names stable across retries."""
+    """Everything CreateEvaluationJob needs, with names stable across retries.
+
+    The job reads the staged copy (`staged_key_for`), never the upload: the upload key may hold
+    characters Bedrock's S3 URI pattern refuses, and may be overwritten while the job queues.
+    Both keys checked here are built from names whose patterns Bedrock accepts; the check
+    stays so a future change to the layout cannot slip a bad URI through.
+    """
     output_bucket = output_bucket or dataset.bucket
     name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
     output_key = layout.results_prefix(suite.name, name)
     output_uri = naming.s3_uri(output_bucket, output_key)
+    staged_key = staged_key_for(suite, dataset)
+    staged_uri = naming.s3_uri(dataset.bucket, staged_key)
     problems = [
-        Problem(dataset.key, field, f"{key!r} {reason}", "rename the dataset file")
+        Problem(dataset.key, field, f"{key!r} {reason}", "rename the dataset file or suite")
         for field, key, uri in (
-            ("datasetLocation.s3Uri", dataset.key, dataset.uri),
+            ("datasetLocation.s3Uri", staged_key, staged_uri),
             ("outputDataConfig.s3Uri", output_key, output_uri),
         )
         if (reason := naming.check_s3_uri(uri))
@@ -72,7 +86,7 @@ def build_create_job_request(
                         "taskType": suite.task_type,
                         "dataset": {
                             "name": naming.dataset_name(dataset.key),
-                            "datasetLocation": {"s3Uri": dataset.uri},
+                            "datasetLocation": {"s3Uri": staged_uri},
                         },
                         "metricNames": list(suite.metrics),
                     }

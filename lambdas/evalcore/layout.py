@@ -44,6 +44,17 @@ def results_prefix(suite: str, job_name: str) -> str:
     return f"{RESULTS_PREFIX}{suite}/{job_name}/"
 
 
+def staged_dataset_key(suite: str, job_name: str, dataset_name: str) -> str:
+    """Where submit stages the validated dataset version the job reads.
+
+    Built only from the suite name, the job name and the dataset label, whose patterns admit
+    nothing Bedrock's S3 URI pattern refuses, so the upload key itself may hold `=` or spaces.
+    One folder per job name, which is unique per uploaded version: a re-upload never lands on
+    a copy a queued job is about to read.
+    """
+    return f"{STAGING_PREFIX}{suite}/{job_name}/{dataset_name}{DATASET_SUFFIX}"
+
+
 def report_prefix(suite: str, job_name: str) -> str:
     return f"{REPORTS_PREFIX}{suite}/{job_name}/"
 

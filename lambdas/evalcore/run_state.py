@@ -117,6 +117,8 @@ class RunState:
 
     dataset: DatasetRef
     suite: str | None = None
+    # The pipeline-owned copy of the validated dataset version that the job reads.
+    staged_key: str | None = None
     job_name: str | None = None
     job_arn: str | None = None
     output_s3_uri: str | None = None
@@ -163,6 +165,7 @@ class RunState:
         data: dict[str, Any] = {
             **self.dataset.to_json(),
             "suite": self.suite,
+            "stagedKey": self.staged_key,
             "jobName": self.job_name,
             "jobArn": self.job_arn,
             "outputS3Uri": self.output_s3_uri,
@@ -214,6 +217,7 @@ class RunState:
         return cls(
             dataset=DatasetRef.from_json(data, where="execution input"),
             suite=_optional_str(data, "suite"),
+            staged_key=_optional_str(data, "stagedKey"),
             job_name=_optional_str(data, "jobName"),
             job_arn=_optional_str(data, "jobArn"),
             output_s3_uri=_optional_str(data, "outputS3Uri"),
@@ -248,6 +252,7 @@ class RunState:
 
 _JSON_NAMES = {
     "suite": "suite",
+    "staged_key": "stagedKey",
     "job_name": "jobName",
     "job_arn": "jobArn",
     "output_s3_uri": "outputS3Uri",

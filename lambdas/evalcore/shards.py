@@ -15,8 +15,9 @@ from typing import Any
 
 from evalcore import naming
 
-# Bedrock's per-job limit for every evaluation-job kind the pipeline submits.
-MAX_PROMPTS_PER_JOB = 1000
+# Bedrock's per-job limit, for every job kind the pipeline submits.
+from evalcore.dataset import MAX_PROMPTS_PER_JOB
+
 # How many shards one run may have: each polls in the same execution's history, which
 # infra.history_budget checks against Step Functions' 25,000-event limit at synth time.
 MAX_SHARDS_PER_RUN = 5

@@ -270,6 +270,10 @@ class Summary:
     comparison: Comparison | None
     verdict: Verdict
     summary_key: str | None = None
+    # Lines of the staged dataset and rows Bedrock wrote, as matched by the parse step; None
+    # when summarized outside the pipeline, where no staged dataset exists.
+    prompts_submitted: int | None = None
+    results_received: int | None = None
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -293,6 +297,8 @@ class Summary:
             "dataset": None if self.dataset is None else self.dataset.to_json(),
             "source": self.source.to_json(),
             "records": self.records,
+            "promptsSubmitted": self.prompts_submitted,
+            "resultsReceived": self.results_received,
             "malformedLines": self.malformed_lines,
             "malformed": [
                 {"source": m.source, "line": m.line, "reason": m.reason} for m in self.malformed
@@ -327,6 +333,8 @@ class Summary:
             dataset=None if dataset is None else DatasetRef.from_json(dataset),
             source=ResultsSource.from_json(data["source"]),
             records=data["records"],
+            prompts_submitted=data.get("promptsSubmitted"),
+            results_received=data.get("resultsReceived"),
             malformed_lines=data["malformedLines"],
             malformed=tuple(
                 MalformedLine(m["source"], m["line"], m["reason"]) for m in data["malformed"]

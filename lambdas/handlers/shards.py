@@ -1,26 +1,24 @@
-"""A run's jobs, one per shard: split the dataset, create each shard's job, gather the outcomes.
+"""A run's jobs, one per shard: create each shard's job, gather the outcomes.
 
-`write_shards` runs in the submit step once the dataset is valid; the state machine's Map
-then runs every shard through take-a-slot, `submit_job`, wait-and-check and give-back-the-slot,
-and `collect` decides from all shards' outcomes whether the run goes on to parse or to
+The submit step splits the dataset (handlers.shard_files); the state machine's Map then runs
+every shard through take-a-slot, `submit_job`, wait-and-check and give-back-the-slot, and
+`collect` decides from all shards' outcomes whether the run goes on to parse or to
 failure.json (which then lists every shard's outcome).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from evalcore import layout, naming
+from evalcore import naming
 from evalcore.failure import shard_outcome
 from evalcore.job_request import build_create_job_request
-from evalcore.run_state import DatasetRef, JobStatus, RunState
-from evalcore.shards import ShardPlan, plan_shards, shard_job_name, shard_job_request
+from evalcore.run_state import JobStatus, RunState
+from evalcore.shards import shard_job_request
 from evalcore.suite import load_suite
-from handlers import s3io
-from handlers.runtime import logger, polling_schedule, s3_client, setting, tracer
+from handlers.runtime import logger, polling_schedule, setting, tracer
 from handlers.submit import create_job
 
 
@@ -31,46 +29,6 @@ def run_request(state: RunState) -> dict[str, Any]:
     return build_create_job_request(
         load_suite(state.suite), state.dataset, role_arn=setting("EVALUATION_ROLE_ARN")
     )
-
-
-def _write_shard(bucket: str, key: str, lines: Iterable[bytes]) -> None:
-    body = b"".join(line.rstrip(b"\r\n") + b"\n" for line in lines)
-    s3_client().put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/x-ndjson")
-
-
-def write_shards(state: RunState, source: DatasetRef, records: int) -> RunState:
-    """Plan the run's shards and, when there are several, write each as its own object.
-
-    `source` is the validated dataset the jobs read; its non-blank lines are the records, in
-    order. A single shard reads `source` itself. Returns the state with `shards` set: the
-    state each Map iteration starts from.
-    """
-    state.require("suite", "job_name")
-    assert state.suite is not None and state.job_name is not None
-    plan: ShardPlan = plan_shards(records, source=source.uri)
-    keys = [source.key]
-    if plan.sharded:
-        keys = [layout.shard_key(state.suite, state.job_name, i) for i in range(plan.count)]
-        lines = (
-            line
-            for line in s3io.iter_lines(source.bucket, source.key, source.version_id)
-            if line.strip()
-        )
-        for (start, end), key in zip(plan.ranges, keys, strict=True):
-            _write_shard(source.bucket, key, (next(lines) for _ in range(end - start)))
-        logger.info("Split the dataset into shards", extra={"shards": plan.ranges})
-    shards = tuple(
-        state.evolve(
-            shard_index=index,
-            shard_count=plan.count,
-            shard_key=key,
-            job_name=shard_job_name(state.job_name, index, plan.count),
-            job_arn=None,
-            status=None,
-        )
-        for index, key in enumerate(keys)
-    )
-    return state.evolve(shards=shards)
 
 
 @logger.inject_lambda_context(log_event=True)

@@ -1,30 +1,46 @@
-"""Validate an uploaded dataset against its suite, estimate the cost, start the Bedrock job."""
+"""Validate an uploaded dataset against its suite, check its models are still offered, stage
+the validated copy the jobs read, estimate the cost, and split it into one shard per job.
+
+The jobs themselves are created later, one per shard, once each holds a slot of the
+pipeline-wide job semaphore (handlers.shards.submit_job, which uses `create_job` below)."""
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from datetime import UTC, datetime
+from typing import IO, Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
 from evalcore.cost import estimate_cost
-from evalcore.dataset import DatasetStats, validate_dataset
-from evalcore.errors import InputError, Problem, SuiteError
-from evalcore.job_request import build_create_job_request
+from evalcore.dataset import MAX_PROMPTS_PER_JOB, DatasetStats, validate_dataset
+from evalcore.errors import DatasetError, InputError, Problem, SuiteError
+from evalcore.job_request import build_create_job_request, staged_key_for
 from evalcore.layout import suite_name_from_dataset_key
+from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_metrics import PipelineMetric, pipeline_count
-from evalcore.run_state import RunState, RunStateError
+from evalcore.run_state import DatasetRef, RunState, RunStateError
+from evalcore.staging import DatasetNormaliser
 from evalcore.suite import Suite, load_suite
 from handlers import s3io
 from handlers.run_end import publish_metrics
 from handlers.runtime import (
+    THROTTLING_CODES,
+    BedrockThrottled,
     bedrock_client,
     call_bedrock,
     logger,
-    polling_schedule,
+    s3_client,
     setting,
     tracer,
 )
+from handlers.shard_files import max_shards, write_shards
+
+# The staged copy is built in memory up to this size, then in /tmp; a valid dataset (at most
+# 1,000 prompts) rarely needs the disk.
+STAGING_SPOOL_BYTES = 8 * 1024 * 1024
+STAGED_CONTENT_TYPE = "application/x-ndjson"
 
 
 def _existing_job_arn(job_name: str) -> str | None:
@@ -50,8 +66,67 @@ def create_job(request: dict[str, Any]) -> str:
         return arn
 
 
-def _validated(event: dict[str, Any]) -> tuple[RunState, Suite, DatasetStats]:
-    """The run state, suite and dataset of an upload, or the InputError saying what to fix."""
+def validate_into(dataset: DatasetRef, suite: Suite, sink: IO[bytes]) -> DatasetStats:
+    """Validate the pinned version, writing the normalised lines it validated into `sink`.
+
+    Problems carry the uploaded file's line numbers, not the normalised ones.
+    """
+    normaliser = DatasetNormaliser(
+        s3io.iter_lines(dataset.bucket, dataset.key, dataset.version_id), sink=sink
+    )
+    try:
+        stats = validate_dataset(
+            normaliser, suite, dataset.uri, max_records=MAX_PROMPTS_PER_JOB * max_shards()
+        )
+    except DatasetError as error:
+        raise DatasetError([normaliser.in_upload_numbering(p) for p in error.problems]) from None
+    for warning in stats.warnings[:20]:
+        logger.warning(str(normaliser.in_upload_numbering(warning)))
+    if stats.problems:
+        raise DatasetError([normaliser.in_upload_numbering(p) for p in stats.problems])
+    if normaliser.records != stats.records:
+        raise RuntimeError(
+            f"staging wrote {normaliser.records} records but validation counted {stats.records}"
+        )
+    logger.info("Normalised the dataset", extra={"normalised": normaliser.describe()})
+    return stats
+
+
+def check_models(suite: Suite) -> None:
+    """Refuse legacy, end-of-life and unknown models before anything is staged or paid for."""
+    catalog = ClientModelCatalog(bedrock_client())
+    try:
+        problems = check_suite_models(suite, catalog, datetime.now(UTC))
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in THROTTLING_CODES:
+            raise BedrockThrottled(f"{code}: {error}") from error
+        raise
+    if problems:
+        raise SuiteError(problems)
+
+
+def stage(bucket: str, key: str, body: IO[bytes]) -> None:
+    """Write the validated copy once; a retried execution finds it already there.
+
+    The key is unique per uploaded version (it holds the job name) and the bytes are a pure
+    function of that version, so an existing object is this same copy: it is kept, never
+    overwritten (`If-None-Match: *`).
+    """
+    body.seek(0)
+    try:
+        s3_client().put_object(
+            Bucket=bucket, Key=key, Body=body, IfNoneMatch="*", ContentType=STAGED_CONTENT_TYPE
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "PreconditionFailed":
+            raise
+        logger.info("Staged dataset already exists; keeping it", extra={"stagedKey": key})
+
+
+def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
+    """Validate the upload, check its models and stage the validated copy: the run state and
+    the job request, or the InputError saying what to fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
     try:
@@ -59,40 +134,38 @@ def _validated(event: dict[str, Any]) -> tuple[RunState, Suite, DatasetStats]:
     except ValueError as error:
         raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
     suite = load_suite(suite_name)
-    stats = validate_dataset(
-        s3io.iter_lines(dataset.bucket, dataset.key, dataset.version_id), suite, dataset.uri
+    staged_key = staged_key_for(suite, dataset)
+    with tempfile.SpooledTemporaryFile(max_size=STAGING_SPOOL_BYTES) as staged:
+        stats = validate_into(dataset, suite, staged)
+        request = build_create_job_request(suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN"))
+        check_models(suite)
+        stage(dataset.bucket, staged_key, staged)
+    accepted = state.evolve(
+        suite=suite.name,
+        staged_key=staged_key,
+        records=stats.records,
+        cost_estimate=estimate_cost(suite, stats),
     )
-    for warning in stats.warnings[:20]:
-        logger.warning(str(warning))
-    stats.raise_for_problems()
-    return state, suite, stats
+    return accepted, request
 
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        state, suite, stats = _validated(event)
+        state, request = _accept(event)
     except (InputError, RunStateError):
         publish_metrics([pipeline_count(PipelineMetric.RUNS_REJECTED)])
         raise
-    estimate = estimate_cost(suite, stats)
-
-    request = build_create_job_request(
-        suite, state.dataset, role_arn=setting("EVALUATION_ROLE_ARN")
+    state = state.evolve(
+        job_name=request["jobName"], output_s3_uri=request["outputDataConfig"]["s3Uri"]
     )
-    job_arn = create_job(request)
+    assert state.staged_key is not None and state.records is not None
+    staged = DatasetRef(state.dataset.bucket, state.staged_key)
+    state = write_shards(state, staged, state.records)
     publish_metrics([pipeline_count(PipelineMetric.RUNS_STARTED)])
     logger.info(
-        "Submitted evaluation job",
-        extra={"jobName": request["jobName"], "jobArn": job_arn, "records": stats.records},
+        "Accepted the dataset",
+        extra={"jobName": state.job_name, "records": state.records, "jobs": len(state.shards)},
     )
-    return state.evolve(
-        suite=suite.name,
-        job_name=request["jobName"],
-        job_arn=job_arn,
-        output_s3_uri=request["outputDataConfig"]["s3Uri"],
-        records=stats.records,
-        cost_estimate=estimate,
-        wait_seconds=polling_schedule().min_wait_seconds,
-    ).to_json()
+    return state.to_json()

@@ -1,8 +1,16 @@
-"""The one place evalctl makes boto3 clients, so tests can hand it Stubber-wrapped ones."""
+"""How evalctl reaches AWS: one factory for boto3 clients and one clock for back-off waits.
+
+Commands take both from `Services` (handed to `main`, carried on the parsed arguments), so a
+test passes real clients wrapped in a botocore Stubber and a recorded sleep instead of patching
+modules.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import boto3
 from botocore.config import Config
@@ -19,3 +27,15 @@ def client(
     return boto3.client(
         service, region_name=region, config=Config(retries=retries, max_pool_connections=pool)
     )
+
+
+class ClientFactory(Protocol):
+    def __call__(
+        self, service: str, region: str | None = None, *, own_retries: bool = False, pool: int = 10
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    client: ClientFactory = client
+    sleep: Callable[[float], None] = time.sleep

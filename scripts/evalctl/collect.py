@@ -19,7 +19,6 @@ from pathlib import Path
 
 from evalcore.errors import InputError, Problem
 from evalcore.suite import InferenceMode, load_suite
-from evalctl import aws
 from evalctl.commands import add_command_parser
 from evalctl.console import progress_bar
 from evalctl.retry import Backoff
@@ -201,11 +200,15 @@ def build_runner(args: argparse.Namespace, backoff: Backoff) -> Runner | str:
             if not sep:
                 return f"--header {header!r} is not NAME:VALUE"
             headers[name.strip()] = value.strip()
-        return HttpRunner(args.url, args.response_field, headers, backoff=backoff)
+        return HttpRunner(
+            args.url, args.response_field, headers, backoff=backoff, sleep=args.services.sleep
+        )
     if args.runner == "python":
         if not args.callable:
             return "--callable is required with --runner python"
-        return PythonRunner(load_callable(args.callable, "--callable"), backoff=backoff)
+        return PythonRunner(
+            load_callable(args.callable, "--callable"), backoff=backoff, sleep=args.services.sleep
+        )
     if not args.model_id:
         return "--model-id is required with --runner bedrock"
     system = args.system_prompt
@@ -224,10 +227,10 @@ def build_runner(args: argparse.Namespace, backoff: Backoff) -> Runner | str:
         inference_config=inference,
     )
     handler = load_callable(args.tool_handler, "--tool-handler") if args.tool_handler else None
-    client = aws.client(
+    client = args.services.client(
         "bedrock-runtime", args.region, own_retries=True, pool=max(10, args.concurrency)
     )
-    return BedrockConverseRunner(client, settings, handler, backoff)
+    return BedrockConverseRunner(client, settings, handler, backoff, args.services.sleep)
 
 
 def run(args: argparse.Namespace) -> int:

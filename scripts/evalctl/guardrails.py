@@ -8,7 +8,6 @@ INPUT); exit 1 when any outcome differs from the expectation.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,7 +17,7 @@ from typing import Any
 from rich.table import Table
 
 from evalcore.errors import InputError, Problem
-from evalctl import aws
+from evalcore.jsonl import json_lines
 from evalctl.commands import add_command_parser
 from evalctl.console import progress_bar, stderr
 from evalctl.retry import Backoff, call_with_backoff
@@ -63,22 +62,7 @@ def parse_cases(lines: list[str], source: str) -> list[GuardrailCase]:
     problems: list[Problem] = []
     cases: list[GuardrailCase] = []
     choices = " or ".join(f'"{o.value}"' for o in Outcome)
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            problems.append(
-                Problem(
-                    source,
-                    "<json>",
-                    f"is not valid JSON ({error.msg})",
-                    "write one JSON object per line",
-                    number,
-                )
-            )
-            continue
+    for number, record in json_lines(lines, source, problems):
         if not isinstance(record, dict):
             problems.append(
                 Problem(
@@ -163,8 +147,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.cases.is_file():
         raise InputError([Problem(str(args.cases), "<file>", "does not exist", "check the path")])
     cases = parse_cases(args.cases.read_text(encoding="utf-8").splitlines(), str(args.cases))
-    client = aws.client("bedrock-runtime", args.region, own_retries=True)
-    results = check_cases(client, cases, args.guardrail_id, args.guardrail_version)
+    client = args.services.client("bedrock-runtime", args.region, own_retries=True)
+    results = check_cases(
+        client, cases, args.guardrail_id, args.guardrail_version, args.services.sleep
+    )
     stderr.print(results_table(results))
     failed = [r for r in results if not r.passed]
     print(f"{len(results) - len(failed)}/{len(results)} cases match; {len(failed)} mismatched")

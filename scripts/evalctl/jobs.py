@@ -20,7 +20,6 @@ from rich.table import Table
 
 from evalcore.errors import InputError, Problem
 from evalcore.suite import load_all_suites
-from evalctl import aws
 from evalctl.commands import add_command_parser
 from evalctl.console import progress_bar, stderr
 from evalctl.stack import DEFAULT_STACK_NAME, stack_outputs
@@ -140,9 +139,9 @@ def describe(job: dict, owned: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    outputs = stack_outputs(aws.client("cloudformation", args.region), args.stack_name)
+    outputs = stack_outputs(args.services.client("cloudformation", args.region), args.stack_name)
     role = outputs.evaluation_service_role_arn
-    bedrock = aws.client("bedrock", args.region)
+    bedrock = args.services.client("bedrock", args.region)
     if args.action == "list":
         prefixes = suite_prefixes(suite.name for suite in load_all_suites())
         jobs = stack_jobs(bedrock, role, prefixes, args.status, args.max)

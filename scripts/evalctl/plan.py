@@ -1,6 +1,10 @@
 """`evalctl plan`: validate a dataset locally and show the exact job request it would start.
 
 Runs before upload so a bad line or a wrong modelIdentifier costs seconds, not a queued job.
+The dataset is normalised exactly as the pipeline stages it (byte-order mark, CRLF, blank
+lines). With --check-account it also asks Bedrock, with your credentials, whether every model
+the suite names is still ACTIVE, as the pipeline does before it starts a job; without it,
+plan makes no AWS call.
 """
 
 from __future__ import annotations
@@ -8,16 +12,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from evalcore.cost import estimate_cost
 from evalcore.dataset import validate_dataset
-from evalcore.errors import DatasetError, Problem
+from evalcore.errors import DatasetError, Problem, SuiteError
 from evalcore.job_request import build_create_job_request
 from evalcore.layout import DATASETS_PREFIX
+from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_state import DatasetRef
-from evalcore.suite import load_suite
+from evalcore.staging import DatasetNormaliser
+from evalcore.suite import Suite, load_suite
+from evalctl.aws import Services
 from evalctl.commands import add_command_parser
 
 # Values only a deployed stack (or the upload itself) knows. The request is built with stand-ins
@@ -39,7 +47,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--bucket", help="the stack's BucketName output (else a placeholder)")
     parser.add_argument("--role-arn", help="the stack's EvaluationServiceRoleArn output")
     parser.add_argument("--version-id", help="S3 version id of the upload (names the job)")
+    parser.add_argument(
+        "--check-account",
+        action="store_true",
+        help="ask Bedrock (your credentials) whether the suite's models are still ACTIVE",
+    )
+    parser.add_argument("--region", help="the Region to check models in (else your default)")
     parser.set_defaults(run=run)
+
+
+def check_account(suite: Suite, region: str | None, services: Services) -> None:
+    """The pipeline's pre-submit lifecycle check, run with the user's credentials."""
+    catalog = ClientModelCatalog(services.client("bedrock", region))
+    problems = check_suite_models(suite, catalog, datetime.now(UTC))
+    if problems:
+        raise SuiteError(problems)
+    print(f"models of suite {suite.name!r} are ACTIVE on Amazon Bedrock", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,10 +72,19 @@ def run(args: argparse.Namespace) -> int:
             [Problem(str(args.dataset), "<file>", "does not exist", "check the path")]
         )
     with args.dataset.open("rb") as lines:
-        stats = validate_dataset(lines, suite, source=str(args.dataset))
+        normaliser = DatasetNormaliser(lines)
+        try:
+            stats = validate_dataset(normaliser, suite, source=str(args.dataset))
+        except DatasetError as error:
+            raise DatasetError(
+                [normaliser.in_upload_numbering(p) for p in error.problems]
+            ) from None
     for warning in stats.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    stats.raise_for_problems()
+        print(f"warning: {normaliser.in_upload_numbering(warning)}", file=sys.stderr)
+    if stats.problems:
+        raise DatasetError([normaliser.in_upload_numbering(p) for p in stats.problems])
+    if args.check_account:
+        check_account(suite, args.region, args.services)
 
     key = f"{DATASETS_PREFIX}{suite.name}/{args.dataset.name}"
     request = build_create_job_request(

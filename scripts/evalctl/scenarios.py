@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from evalcore.errors import InputError, Problem
+from evalcore.jsonl import invalid_json, json_lines
 
 SCENARIO_FIELDS = frozenset(
     {"id", "prompt", "turns", "context", "category", "referenceResponse", "toolResults"}
@@ -196,34 +197,10 @@ def _records(path: Path, problems: list[Problem]) -> list[tuple[int, Any]]:
         try:
             array = json.loads(text)
         except json.JSONDecodeError as error:
-            problems.append(
-                Problem(
-                    source,
-                    "<json>",
-                    f"is not valid JSON ({error.msg})",
-                    "fix the JSON syntax",
-                    error.lineno,
-                )
-            )
+            problems.append(invalid_json(source, error, error.lineno, "fix the JSON syntax"))
             return []
         return [(index + 1, item) for index, item in enumerate(array)]
-    records: list[tuple[int, Any]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            records.append((number, json.loads(raw)))
-        except json.JSONDecodeError as error:
-            problems.append(
-                Problem(
-                    source,
-                    "<json>",
-                    f"is not valid JSON ({error.msg})",
-                    "write one JSON object per line",
-                    number,
-                )
-            )
-    return records
+    return list(json_lines(text.splitlines(), source, problems))
 
 
 def load_scenarios(paths: Sequence[Path]) -> list[Scenario]:

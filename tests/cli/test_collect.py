@@ -6,20 +6,14 @@ from __future__ import annotations
 import json
 import sys
 import threading
-import types
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-import boto3
 import pytest
-from botocore.stub import Stubber
 
 from evalcore.dataset import validate_dataset
 from evalcore.suite import load_suite
-from evalctl import aws
-from evalctl import retry as retry_module
-from evalctl.cli import main
 from evalctl.retry import Backoff, Throttled, call_with_backoff
 from evalctl.scenarios import fold_prompt, strip_thinking
 
@@ -46,20 +40,8 @@ TOOLS = {
 
 
 @pytest.fixture
-def runtime(monkeypatch):
-    """A real bedrock-runtime client whose answers come from a Stubber; evalctl gets it."""
-    client = boto3.client("bedrock-runtime", region_name="us-east-1")
-    stub = Stubber(client)
-    monkeypatch.setattr(aws, "client", lambda service, *a, **k: client)
-    with stub:
-        yield stub
-    stub.assert_no_pending_responses()
-
-
-@pytest.fixture
-def sleeps(monkeypatch) -> list[float]:
-    waited: list[float] = []
-    monkeypatch.setattr(retry_module, "time", types.SimpleNamespace(sleep=waited.append))
+def sleeps(stubbed_aws) -> list[float]:
+    waited: list[float] = stubbed_aws.waited
     return waited
 
 
@@ -86,7 +68,7 @@ def _lines(path: Path) -> list[dict]:
 
 
 def test_multi_turn_scenario_with_two_tool_calls_writes_the_documented_line(
-    tmp_path, monkeypatch, runtime
+    tmp_path, monkeypatch, runtime, evalctl
 ):
     (tmp_path / "shop_tools.py").write_text(
         "def answer(name, tool_input):\n"
@@ -162,7 +144,7 @@ def test_multi_turn_scenario_with_two_tool_calls_writes_the_documented_line(
         )
     out = tmp_path / "dataset.jsonl"
 
-    code = main(
+    code = evalctl(
         [
             "collect",
             str(scenarios),
@@ -199,14 +181,14 @@ def test_multi_turn_scenario_with_two_tool_calls_writes_the_documented_line(
     assert stats.problems == [] and stats.warnings == []
 
 
-def test_throttling_is_retried_with_backoff(tmp_path, runtime, sleeps):
+def test_throttling_is_retried_with_backoff(tmp_path, runtime, sleeps, evalctl):
     scenarios = _write(tmp_path / "s.jsonl", [{"id": "a", "prompt": "Hi"}])
     request = {"modelId": MODEL, "messages": [{"role": "user", "content": [{"text": "Hi"}]}]}
     runtime.add_client_error("converse", "ThrottlingException", "slow down", 429)
     runtime.add_client_error("converse", "ThrottlingException", "slow down", 429)
     runtime.add_response("converse", _reply([{"text": "Hello"}], "end_turn"), request)
     out = tmp_path / "d.jsonl"
-    code = main(
+    code = evalctl(
         [
             "collect",
             str(scenarios),
@@ -223,7 +205,7 @@ def test_throttling_is_retried_with_backoff(tmp_path, runtime, sleeps):
     assert _lines(out)[0]["modelResponses"] == [{"response": "Hello", "modelIdentifier": "app"}]
 
 
-def test_tool_loop_stops_at_the_round_limit(tmp_path, runtime, capsys):
+def test_tool_loop_stops_at_the_round_limit(tmp_path, runtime, capsys, evalctl):
     scenarios = _write(
         tmp_path / "s.jsonl",
         [{"id": "loop", "prompt": "Order?", "toolResults": {"get_order": "pending"}}],
@@ -233,7 +215,7 @@ def test_tool_loop_stops_at_the_round_limit(tmp_path, runtime, capsys):
     for index in range(2):
         runtime.add_response("converse", _reply([_tool_use(f"t{index}", "get_order")], "tool_use"))
     out = tmp_path / "d.jsonl"
-    code = main(
+    code = evalctl(
         [
             "collect",
             str(scenarios),
@@ -267,7 +249,7 @@ def answer(request):
 """
 
 
-def test_resume_calls_only_scenarios_not_yet_collected(tmp_path, monkeypatch, capsys):
+def test_resume_calls_only_scenarios_not_yet_collected(tmp_path, monkeypatch, capsys, evalctl):
     (tmp_path / "app_under_test.py").write_text(APP_MODULE)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
@@ -289,11 +271,11 @@ def test_resume_calls_only_scenarios_not_yet_collected(tmp_path, monkeypatch, ca
         "app",
     ]
 
-    assert main(argv) == 1
+    assert evalctl(argv) == 1
     assert "failed: flaky: RuntimeError: backend down" in capsys.readouterr().err
     assert [line["prompt"] for line in _lines(out)] == ["one"]
 
-    assert main(argv) == 0
+    assert evalctl(argv) == 0
     assert sorted(sys.modules["app_under_test"].calls) == ["flaky", "flaky", "steady"]
     assert [line["modelResponses"][0]["response"] for line in _lines(out)] == [
         "Answer to one",
@@ -301,15 +283,15 @@ def test_resume_calls_only_scenarios_not_yet_collected(tmp_path, monkeypatch, ca
     ]
     assert (tmp_path / "d.jsonl.scenario-ids").read_text().split() == ["steady", "flaky"]
 
-    assert main(argv) == 0
+    assert evalctl(argv) == 0
     assert len(sys.modules["app_under_test"].calls) == 3  # nothing left to call
     assert "2 already in" in capsys.readouterr().err
 
 
-def test_resume_refuses_a_dataset_and_id_list_that_disagree(tmp_path, capsys):
+def test_resume_refuses_a_dataset_and_id_list_that_disagree(tmp_path, capsys, evalctl):
     scenarios = _write(tmp_path / "s.jsonl", [{"prompt": "one"}])
     out = _write(tmp_path / "d.jsonl", [{"prompt": "edited by hand"}])
-    code = main(
+    code = evalctl(
         [
             "collect",
             str(scenarios),
@@ -352,7 +334,7 @@ class _App(BaseHTTPRequestHandler):
         pass
 
 
-def test_http_runner_against_a_real_server(tmp_path, sleeps):
+def test_http_runner_against_a_real_server(tmp_path, sleeps, evalctl):
     server = HTTPServer(("127.0.0.1", 0), _App)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -362,7 +344,7 @@ def test_http_runner_against_a_real_server(tmp_path, sleeps):
             json.dumps([{"id": "two-turns", "turns": ["Hi", "Bye"], "category": "smalltalk"}])
         )
         out = tmp_path / "d.jsonl"
-        code = main(
+        code = evalctl(
             [
                 "collect",
                 str(scenarios),
@@ -405,10 +387,10 @@ def test_http_runner_against_a_real_server(tmp_path, sleeps):
     ]
 
 
-def test_bad_scenarios_are_reported_with_file_line_and_fix(tmp_path, capsys):
+def test_bad_scenarios_are_reported_with_file_line_and_fix(tmp_path, capsys, evalctl):
     scenarios = tmp_path / "s.jsonl"
     scenarios.write_text('{"prompt": "ok"}\n{"turns": []}\n{"prompt": "x", "contxt": "y"}\n')
-    code = main(
+    code = evalctl(
         [
             "collect",
             str(scenarios),
@@ -426,9 +408,9 @@ def test_bad_scenarios_are_reported_with_file_line_and_fix(tmp_path, capsys):
     assert f"{scenarios}:3: contxt: is not a scenario field" in err
 
 
-def test_runner_flags_missing_is_a_usage_error(tmp_path, capsys):
+def test_runner_flags_missing_is_a_usage_error(tmp_path, capsys, evalctl):
     scenarios = _write(tmp_path / "s.jsonl", [{"prompt": "one"}])
-    code = main(
+    code = evalctl(
         [
             "collect",
             str(scenarios),

@@ -14,9 +14,9 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "datasets" / "support-assistant.jsonl"  # 12 prompts
 SONNET_V2 = "anthropic.claude-3-5-sonnet-20241022-v2:0"  # $0.003 in, $0.015 out per 1k tokens
 
-# support-assistant: judge claude-3-5-sonnet ($0.003 / $0.015), 5 metrics, pre-computed.
-# One judge call = (1500 x 0.003 + 200 x 0.015) / 1000 = $0.0075.
-JUDGE_CALL_USD = 0.0075
+# support-assistant: judge Claude Haiku 4.5 ($0.001 / $0.005), 5 metrics, pre-computed.
+# One judge call = (1500 x 0.001 + 200 x 0.005) / 1000 = $0.0025.
+JUDGE_CALL_USD = 0.0025
 
 
 def _estimate(capsys, *argv: str) -> tuple[int, dict]:
@@ -39,8 +39,8 @@ def test_judging_cost_of_the_example_is_hand_computed(capsys):
     code, estimate = _estimate(capsys, str(EXAMPLE), "--suite", "support-assistant")
     assert code == 0
     assert estimate["records"] == 12
-    assert estimate["judging"]["judgeUsd"] == pytest.approx(12 * 5 * JUDGE_CALL_USD)  # 0.45
-    assert estimate["totalUsd"] == pytest.approx(0.45)
+    assert estimate["judging"]["judgeUsd"] == pytest.approx(12 * 5 * JUDGE_CALL_USD)  # 0.15
+    assert estimate["totalUsd"] == pytest.approx(0.15)
     assert estimate["collection"] is None
 
 
@@ -63,7 +63,7 @@ def test_collection_cost_is_hand_computed(capsys, scenario_files):
     # 2 answers x 300 tokens x 0.015 = $0.009. Collection = $0.012.
     assert code == 0
     assert estimate["collection"]["totalUsd"] == pytest.approx(0.012)
-    assert estimate["totalUsd"] == pytest.approx(0.462)
+    assert estimate["totalUsd"] == pytest.approx(0.162)
 
 
 def test_without_a_dataset_judging_is_estimated_from_the_scenarios(capsys, scenario_files):
@@ -85,13 +85,13 @@ def test_without_a_dataset_judging_is_estimated_from_the_scenarios(capsys, scena
 
 
 def test_above_the_budget_exits_1_unless_forced(capsys):
-    argv = ["estimate", str(EXAMPLE), "--suite", "support-assistant", "--budget", "0.40"]
+    argv = ["estimate", str(EXAMPLE), "--suite", "support-assistant", "--budget", "0.10"]
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert "the estimate is $0.0500 above the budget of $0.40" in err
+    assert "the estimate is $0.0500 above the budget of $0.10" in err
     assert main([*argv, "--force"]) == 0
     assert "going on (--force)" in capsys.readouterr().err
-    assert main([*argv[:-1], "0.45"]) == 0
+    assert main([*argv[:-1], "0.15"]) == 0
 
 
 def test_suite_budget_applies_when_the_suite_has_one(capsys, tmp_path):

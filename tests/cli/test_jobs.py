@@ -12,8 +12,6 @@ from botocore.stub import Stubber
 from evalcore.job_request import build_create_job_request
 from evalcore.run_state import DatasetRef
 from evalcore.suite import load_suite
-from evalctl import aws
-from evalctl.cli import main
 from evalctl.stack import DEFAULT_STACK_NAME, StackOutputs, stack_outputs
 
 ACCOUNT = "123456789012"
@@ -72,13 +70,13 @@ UNRELATED = {
 
 
 @pytest.fixture
-def stubs(monkeypatch):
+def stubs(stubbed_aws):
     clients = {
         "cloudformation": boto3.client("cloudformation", region_name="us-east-1"),
         "bedrock": boto3.client("bedrock", region_name="us-east-1"),
     }
     stubbers = {name: Stubber(client) for name, client in clients.items()}
-    monkeypatch.setattr(aws, "client", lambda service, *a, **k: clients[service])
+    stubbed_aws.clients.update(clients)
     for stub in stubbers.values():
         stub.activate()
     yield stubbers
@@ -108,26 +106,26 @@ def _get(stub: Stubber, job: dict) -> None:
     stub.add_response("get_evaluation_job", job, {"jobIdentifier": job["jobArn"]})
 
 
-def test_stack_outputs_are_read_from_describe_stacks(stubs):
+def test_stack_outputs_are_read_from_describe_stacks(stubs, stubbed_aws):
     _stack(stubs["cloudformation"], name="MyPipeline")
-    outputs = stack_outputs(aws.client("cloudformation"), "MyPipeline")
+    outputs = stack_outputs(stubbed_aws.client("cloudformation"), "MyPipeline")
     assert outputs == StackOutputs("MyPipeline", BUCKET, OUTPUTS[1]["OutputValue"], STACK_ROLE)
 
 
-def test_a_missing_stack_or_output_is_explained(stubs, capsys):
+def test_a_missing_stack_or_output_is_explained(stubs, capsys, evalctl):
     stubs["cloudformation"].add_client_error(
         "describe_stacks", "ValidationError", "Stack with id Nope does not exist", 400
     )
-    assert main(["jobs", "list", "--stack-name", "Nope"]) == 1
+    assert evalctl(["jobs", "list", "--stack-name", "Nope"]) == 1
     assert "stack Nope: <stack>: does not exist in this account and Region" in (
         capsys.readouterr().err
     )
     _stack(stubs["cloudformation"], OUTPUTS[:2])
-    assert main(["jobs", "list"]) == 1
+    assert evalctl(["jobs", "list"]) == 1
     assert "Outputs: lacks EvaluationServiceRoleArn" in capsys.readouterr().err
 
 
-def test_list_shows_only_jobs_started_with_the_stack_role(stubs, capsys):
+def test_list_shows_only_jobs_started_with_the_stack_role(stubs, capsys, evalctl):
     _stack(stubs["cloudformation"])
     bedrock = stubs["bedrock"]
     jobs = [OURS_RUNNING, OURS_DONE, SAME_SUITE_OTHER_STACK, UNRELATED]
@@ -138,7 +136,7 @@ def test_list_shows_only_jobs_started_with_the_stack_role(stubs, capsys):
     )
     for job in (OURS_RUNNING, OURS_DONE, SAME_SUITE_OTHER_STACK):  # not the unrelated name
         _get(bedrock, job)
-    assert main(["jobs", "list"]) == 0
+    assert evalctl(["jobs", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
         f"{OURS_RUNNING['jobName']}\tInProgress\t{OURS_RUNNING['jobArn']}",
@@ -147,7 +145,7 @@ def test_list_shows_only_jobs_started_with_the_stack_role(stubs, capsys):
     assert OURS_RUNNING["jobName"].startswith("support-assistant-week-47-")
 
 
-def test_show_by_name_resolves_the_arn(stubs, capsys):
+def test_show_by_name_resolves_the_arn(stubs, capsys, evalctl):
     _stack(stubs["cloudformation"])
     bedrock = stubs["bedrock"]
     name = OURS_DONE["jobName"]
@@ -155,7 +153,7 @@ def test_show_by_name_resolves_the_arn(stubs, capsys):
         "list_evaluation_jobs", {"jobSummaries": [_summary(OURS_DONE)]}, {"nameContains": name}
     )
     _get(bedrock, OURS_DONE)
-    assert main(["jobs", "show", name]) == 0
+    assert evalctl(["jobs", "show", name]) == 0
     out = capsys.readouterr().out
     assert f"arn:       {OURS_DONE['jobArn']}" in out
     assert "stack's:   yes" in out
@@ -163,34 +161,34 @@ def test_show_by_name_resolves_the_arn(stubs, capsys):
     assert "responses: us.amazon.nova-lite-v1:0" in out
 
 
-def test_stop_stops_a_running_job_of_this_stack(stubs, capsys):
+def test_stop_stops_a_running_job_of_this_stack(stubs, capsys, evalctl):
     _stack(stubs["cloudformation"])
     _get(stubs["bedrock"], OURS_RUNNING)
     stubs["bedrock"].add_response(
         "stop_evaluation_job", {}, {"jobIdentifier": OURS_RUNNING["jobArn"]}
     )
-    assert main(["jobs", "stop", OURS_RUNNING["jobArn"]]) == 0
+    assert evalctl(["jobs", "stop", OURS_RUNNING["jobArn"]]) == 0
     assert f"stopping {OURS_RUNNING['jobName']}" in capsys.readouterr().out
 
 
-def test_stop_refuses_another_stacks_job_and_a_finished_one(stubs, capsys):
+def test_stop_refuses_another_stacks_job_and_a_finished_one(stubs, capsys, evalctl):
     for job in (SAME_SUITE_OTHER_STACK, OURS_DONE):
         _stack(stubs["cloudformation"])
         _get(stubs["bedrock"], job)
-    assert main(["jobs", "stop", SAME_SUITE_OTHER_STACK["jobArn"]]) == 1
+    assert evalctl(["jobs", "stop", SAME_SUITE_OTHER_STACK["jobArn"]]) == 1
     assert f"roleArn: is {OTHER_ROLE}, not the role of stack BedrockEvalPipeline" in (
         capsys.readouterr().err
     )
-    assert main(["jobs", "stop", OURS_DONE["jobArn"]]) == 1
+    assert evalctl(["jobs", "stop", OURS_DONE["jobArn"]]) == 1
     assert "is Completed; only running jobs stop" in capsys.readouterr().err
 
 
-def test_an_unknown_job_name_is_explained(stubs, capsys):
+def test_an_unknown_job_name_is_explained(stubs, capsys, evalctl):
     _stack(stubs["cloudformation"])
     stubs["bedrock"].add_response(
         "list_evaluation_jobs",
         {},
         {"nameContains": "nope"},  # no jobSummaries when empty
     )
-    assert main(["jobs", "show", "nope"]) == 1
+    assert evalctl(["jobs", "show", "nope"]) == 1
     assert "job nope: <name>: no evaluation job has this name" in capsys.readouterr().err

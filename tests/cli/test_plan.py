@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import boto3
+import pytest
 from botocore.stub import Stubber
 
 from evalcore import naming
-from evalctl.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "datasets" / "support-assistant.jsonl"
@@ -36,16 +36,19 @@ def test_console_script_plans_the_shipped_example_with_placeholders_only():
         "s3://<BucketName>/results/support-assistant/<JobName>/"
     )
     (config,) = request["evaluationConfig"]["automated"]["datasetMetricConfigs"]
-    assert config["dataset"]["datasetLocation"]["s3Uri"] == f"s3://<BucketName>/{EXAMPLE_KEY}"
+    # The job reads the copy submit stages, not the upload.
+    assert config["dataset"]["datasetLocation"]["s3Uri"] == (
+        "s3://<BucketName>/staging/support-assistant/<JobName>/support-assistant.jsonl"
+    )
     assert {"key": "dataset-version", "value": "<VersionId>"} in request["jobTags"]
     assert "stand-in" not in done.stdout + done.stderr
     assert "12 prompts valid" in done.stderr
     assert "estimated cost $" in done.stderr
 
 
-def test_plan_with_stack_outputs_derives_the_names_the_pipeline_will(capsys):
+def test_plan_with_stack_outputs_derives_the_names_the_pipeline_will(capsys, evalctl):
     bucket, version = "my-pipeline-bucket", "abc"
-    code = main(
+    code = evalctl(
         [
             "plan",
             str(EXAMPLE),
@@ -71,31 +74,113 @@ def test_plan_with_stack_outputs_derives_the_names_the_pipeline_will(capsys):
         client.create_evaluation_job(**request)
 
 
-def test_plan_with_a_bucket_but_no_version_still_hides_the_job_name(capsys):
-    assert main(["plan", str(EXAMPLE), "--suite", "support-assistant", "--bucket", "b-1-x"]) == 0
+def test_plan_with_a_bucket_but_no_version_still_hides_the_job_name(capsys, evalctl):
+    assert evalctl(["plan", str(EXAMPLE), "--suite", "support-assistant", "--bucket", "b-1-x"]) == 0
     request = json.loads(capsys.readouterr().out)
     assert request["jobName"] == "<JobName>"
     assert request["outputDataConfig"]["s3Uri"] == "s3://b-1-x/results/support-assistant/<JobName>/"
 
 
-def test_plan_reports_bad_lines_and_exits_1(tmp_path, capsys):
+def test_plan_reports_bad_lines_and_exits_1(tmp_path, capsys, evalctl):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"prompt": "ok"}\n{"prompt": ""}\n')
-    assert main(["plan", str(bad), "--suite", "support-assistant"]) == 1
+    assert evalctl(["plan", str(bad), "--suite", "support-assistant"]) == 1
     err = capsys.readouterr().err
     assert f"{bad}:2: prompt: is missing or empty" in err
     assert f"{bad}:1: modelResponses" in err
 
 
-def test_a_key_bedrock_cannot_read_names_the_key_not_a_stand_in(tmp_path, capsys):
-    bad = tmp_path / "a=b.jsonl"
-    bad.write_bytes(EXAMPLE.read_bytes())
-    assert main(["plan", str(bad), "--suite", "support-assistant"]) == 1
+def test_a_file_name_bedrock_cannot_read_plans_with_a_staged_key_it_can(tmp_path, capsys, evalctl):
+    awkward = tmp_path / "run 1 a=b.jsonl"
+    awkward.write_bytes(EXAMPLE.read_bytes())
+    assert evalctl(["plan", str(awkward), "--suite", "support-assistant"]) == 0
+    request = json.loads(capsys.readouterr().out)
+    (config,) = request["evaluationConfig"]["automated"]["datasetMetricConfigs"]
+    staged = "s3://<BucketName>/staging/support-assistant/<JobName>/run-1-a-b.jsonl"
+    assert config["dataset"]["datasetLocation"]["s3Uri"] == staged
+
+
+def test_a_windows_export_is_normalised_as_the_pipeline_stages_it(tmp_path, capsys, evalctl):
+    lines = EXAMPLE.read_bytes().splitlines()
+    export = tmp_path / "export.jsonl"
+    export.write_bytes(b"\xef\xbb\xbf" + b"\r\n\r\n".join(lines) + b"\r\n")
+    assert evalctl(["plan", str(export), "--suite", "support-assistant"]) == 0
+    assert "12 prompts valid" in capsys.readouterr().err
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"\r\n".join([lines[0], b"", b'{"prompt": ""}']) + b"\r\n")
+    assert evalctl(["plan", str(broken), "--suite", "support-assistant"]) == 1
+    assert f"{broken}:3: prompt: is missing or empty" in capsys.readouterr().err
+
+
+HAIKU = "anthropic.claude-haiku-4-5-20251001-v1:0"
+JUDGE_PROFILE = f"us.{HAIKU}"
+
+
+def lifecycle_answers(stub: Stubber, status: str) -> None:
+    """GetInferenceProfile for the shipped judge, then GetFoundationModel for its model."""
+    stub.add_response(
+        "get_inference_profile",
+        {
+            "inferenceProfileName": JUDGE_PROFILE,
+            "inferenceProfileArn": (
+                f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{JUDGE_PROFILE}"
+            ),
+            "inferenceProfileId": JUDGE_PROFILE,
+            "models": [{"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU}"}],
+            "status": "ACTIVE",
+            "type": "SYSTEM_DEFINED",
+        },
+        {"inferenceProfileIdentifier": JUDGE_PROFILE},
+    )
+    stub.add_response(
+        "get_foundation_model",
+        {
+            "modelDetails": {
+                "modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{HAIKU}",
+                "modelId": HAIKU,
+                "modelLifecycle": {"status": status},
+            }
+        },
+        {"modelIdentifier": HAIKU},
+    )
+
+
+@pytest.fixture
+def bedrock(stubbed_aws):
+    """evalctl's Bedrock client, wrapped in a Stubber that checks every request."""
+    client = boto3.client("bedrock", region_name="us-east-1")
+    stubbed_aws.clients["bedrock"] = client
+    asked = stubbed_aws.asked
+    with Stubber(client) as stub:
+        yield stub, asked
+        stub.assert_no_pending_responses()
+
+
+def test_check_account_refuses_a_legacy_judge_naming_the_replacement_path(bedrock, capsys, evalctl):
+    stub, asked = bedrock
+    lifecycle_answers(stub, "LEGACY")
+    argv = ["plan", str(EXAMPLE), "--suite", "support-assistant", "--check-account"]
+    assert evalctl([*argv, "--region", "eu-west-1"]) == 1
     err = capsys.readouterr().err
-    assert "'datasets/support-assistant/a=b.jsonl' contains characters" in err
-    assert "stand-in" not in err
+    assert "support-assistant.json: evaluatorModel:" in err
+    assert f"{HAIKU!r} is LEGACY" in err and "through inference profile" in err
+    assert "supported evaluator models" in err and "model-lifecycle" in err
+    assert asked == [("bedrock", "eu-west-1")]
 
 
-def test_plan_names_a_missing_file(tmp_path, capsys):
-    assert main(["plan", str(tmp_path / "nope.jsonl"), "--suite", "support-assistant"]) == 1
+def test_check_account_passes_active_models(bedrock, capsys, evalctl):
+    stub, _ = bedrock
+    lifecycle_answers(stub, "ACTIVE")
+    assert evalctl(["plan", str(EXAMPLE), "--suite", "support-assistant", "--check-account"]) == 0
+    assert "are ACTIVE on Amazon Bedrock" in capsys.readouterr().err
+
+
+def test_without_check_account_plan_makes_no_aws_call(bedrock, capsys, evalctl):
+    _, asked = bedrock
+    assert evalctl(["plan", str(EXAMPLE), "--suite", "support-assistant"]) == 0
+    assert asked == []
+
+
+def test_plan_names_a_missing_file(tmp_path, capsys, evalctl):
+    assert evalctl(["plan", str(tmp_path / "nope.jsonl"), "--suite", "support-assistant"]) == 1
     assert "nope.jsonl: <file>: does not exist" in capsys.readouterr().err

@@ -7,8 +7,8 @@ from evalcore.dataset import validate_dataset
 def test_cost_scales_with_prompts_and_metrics(live_suite):
     lines = [json.dumps({"prompt": "p" * 400})] * 10
     live = estimate_cost(live_suite, validate_dataset(lines, live_suite), prices=None)
-    # judge: 10 prompts x 3 metrics x (1500 x 0.003 + 200 x 0.015) / 1000
-    assert live.judge_usd == round(30 * (1500 * 0.003 + 200 * 0.015) / 1000, 4)
+    # judge (Claude Haiku 4.5 via the us. profile): 10 prompts x 3 metrics x tokens x price
+    assert live.judge_usd == round(30 * (1500 * 0.001 + 200 * 0.005) / 1000, 4)
     # nova lite via the us. profile: 10 x 100 input tokens and 10 x 300 output tokens
     assert live.inference_usd == round((1000 * 0.00006 + 3000 * 0.00024) / 1000, 4)
     assert live.total_usd == round(live.judge_usd + live.inference_usd, 4)

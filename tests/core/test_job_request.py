@@ -5,9 +5,8 @@ import pytest
 from botocore.exceptions import ParamValidationError
 from botocore.stub import Stubber
 
-from evalcore.errors import SuiteError
-from evalcore.job_request import build_create_job_request
-from evalcore.naming import JOB_NAME_PATTERN
+from evalcore.job_request import build_create_job_request, staged_key_for
+from evalcore.naming import JOB_NAME_PATTERN, check_s3_uri
 from evalcore.run_state import DatasetRef
 
 ROLE = "arn:aws:iam::123456789012:role/eval"
@@ -35,7 +34,9 @@ def test_precomputed_request_is_accepted_by_botocore(precomputed_suite):
     assert config["metricNames"] == list(precomputed_suite.metrics)
     assert config["dataset"] == {
         "name": "q3",
-        "datasetLocation": {"s3Uri": "s3://pipeline-bucket/datasets/support-assistant/q3.jsonl"},
+        "datasetLocation": {
+            "s3Uri": f"s3://pipeline-bucket/staging/support-assistant/{request['jobName']}/q3.jsonl"
+        },
     }
     assert automated["evaluatorModelConfig"] == {
         "bedrockEvaluatorModels": [{"modelIdentifier": precomputed_suite.evaluator_model}]
@@ -79,7 +80,22 @@ def test_a_wrong_field_name_is_rejected_by_the_stubbed_client(precomputed_suite)
         send(request)
 
 
-def test_keys_bedrock_cannot_read_are_rejected_before_submission(precomputed_suite):
-    bad = DatasetRef("pipeline-bucket", "datasets/support-assistant/a=b.jsonl", "v1")
-    with pytest.raises(SuiteError, match="rename the dataset file"):
-        build_create_job_request(precomputed_suite, bad, ROLE)
+def test_an_upload_key_bedrock_cannot_read_is_staged_under_one_it_can(precomputed_suite):
+    """`=` and spaces are fine in the upload key: only the staged key meets Bedrock's pattern."""
+    upload = DatasetRef("pipeline-bucket", "datasets/support-assistant/date=2026-11-22/run 1.jsonl")
+    assert check_s3_uri(upload.uri) is not None  # Bedrock would refuse to read the upload itself
+    request = build_create_job_request(precomputed_suite, upload, ROLE)
+    send(request)
+    (config,) = request["evaluationConfig"]["automated"]["datasetMetricConfigs"]
+    staged = f"staging/support-assistant/{request['jobName']}/run-1.jsonl"
+    assert staged_key_for(precomputed_suite, upload) == staged
+    assert config["dataset"] == {
+        "name": "run-1",
+        "datasetLocation": {"s3Uri": f"s3://pipeline-bucket/{staged}"},
+    }
+    assert check_s3_uri(config["dataset"]["datasetLocation"]["s3Uri"]) is None
+
+
+def test_each_uploaded_version_is_staged_under_its_own_key(precomputed_suite):
+    again = DatasetRef(DATASET.bucket, DATASET.key, "v43")
+    assert staged_key_for(precomputed_suite, again) != staged_key_for(precomputed_suite, DATASET)

@@ -9,7 +9,7 @@ from evalcore.suite import InferenceMode, Threshold, load_all_suites, load_suite
 def valid_suite(**overrides) -> dict:
     data = {
         "name": "demo",
-        "evaluatorModel": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "evaluatorModel": "anthropic.claude-haiku-4-5-20251001-v1:0",
         "inference": {"mode": "precomputed", "sourceIdentifier": "demo-app-v1"},
         "metrics": ["Builtin.Correctness", "Builtin.Helpfulness"],
         "thresholds": {"Builtin.Correctness": 0.7},
@@ -22,7 +22,7 @@ def test_shipped_suites_load_and_name_the_models_they_invoke():
     suites = {suite.name: suite for suite in load_all_suites()}
     assert set(suites) >= {"support-assistant", "live-nova"}
     assert suites["support-assistant"].model_identifiers == {
-        "anthropic.claude-3-5-sonnet-20240620-v1:0"
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0"
     }
     assert "us.amazon.nova-lite-v1:0" in suites["live-nova"].model_identifiers
 

@@ -21,6 +21,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from evalcore.run_metrics import RunMetric
 from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.bedrock_output import oriented
+from evalctl.simulation.bedrock_service import LEGACY
 from evalctl.simulation.emf import datapoints
 from evalctl.simulation.template import resources_of
 from evalctl.simulation.template_runtime import (
@@ -137,7 +138,7 @@ class Pipeline:
         )["stateMachineArn"]
         self.resolver.refs[machine_id] = self.machine_arn
 
-    def upload(self, key: str, rows: list[dict]) -> dict:
+    def upload(self, key: str, rows: list[dict] | bytes) -> dict:
         """Put the dataset, then do what the EventBridge rule does with S3's event."""
         version = self.world.upload(key, rows)
         event = s3_object_created(self.world.bucket, key, version)
@@ -237,10 +238,10 @@ def test_a_dataset_upload_ends_with_a_correct_summary(pipeline, capsys):
     assert summary["categories"]["account"]["Builtin.Correctness"]["mean"] == 0.375
     assert {low["prompt"] for low in summary["lowScores"]} == {"p4"}
     assert summary["dataset"] == execution_input
+    assert (summary["promptsSubmitted"], summary["resultsReceived"]) == (5, 5)
     assert [b["metric"] for b in summary["thresholdBreaches"]] == ["Builtin.Correctness"]
 
-    (operation, request), *_ = world.bedrock.calls
-    assert operation == "CreateEvaluationJob"
+    (request,) = world.bedrock.creates()
     assert request["roleArn"].endswith(":role/" + request["roleArn"].rsplit("/", 1)[-1])
     assert pipeline.runner.invocations[0] == "submit"
     assert pipeline.runner.invocations.count("poll") >= 2
@@ -382,3 +383,61 @@ def test_an_execution_that_times_out_or_is_aborted_is_recorded_and_notified(
     assert "may still be running" in note.message
     name = execution["executionArn"].rsplit(":", 1)[-1]
     assert f"Execution {name} ended {status}" in note.message
+
+
+def windows_export(rows: list[dict]) -> bytes:
+    """A byte-order mark, CRLF line endings and a blank line between records."""
+    return b"\xef\xbb\xbf" + b"\r\n\r\n".join(json.dumps(row).encode() for row in rows) + b"\r\n"
+
+
+def test_a_key_with_equals_and_spaces_and_a_windows_file_runs_to_a_summary(pipeline):
+    key = "datasets/support-assistant/date=2026-11-22/run 1.jsonl"
+    body = windows_export(dataset_rows())
+    execution_input = pipeline.upload(key, body)
+    execution = pipeline.run(execution_input)
+    assert execution["status"] == "SUCCEEDED", execution
+    output = json.loads(execution["output"])
+
+    world = pipeline.world
+    staged = output["stagedKey"]
+    assert staged.startswith(f"staging/support-assistant/{output['jobName']}/")
+    assert world.read_bytes(staged) == b"".join(
+        json.dumps(r).encode() + b"\n" for r in dataset_rows()
+    )
+    (request,) = world.bedrock.creates()
+    (config,) = request["evaluationConfig"]["automated"]["datasetMetricConfigs"]
+    assert config["dataset"]["datasetLocation"]["s3Uri"] == f"s3://{world.bucket}/{staged}"
+    assert world.read_bytes(key, execution_input["versionId"]) == body  # the upload is untouched
+    summary = world.read_summary(output["summaryKey"])
+    assert (summary["records"], summary["promptsSubmitted"], summary["resultsReceived"]) == (
+        5,
+        5,
+        5,
+    )
+
+
+@pytest.mark.parametrize(
+    "pipeline",
+    [{"lifecycles": {"anthropic.claude-haiku-4-5-20251001-v1:0": LEGACY}}],
+    indirect=True,
+)
+def test_a_legacy_judge_is_refused_before_a_job_and_recorded(pipeline):
+    execution = pipeline.run(pipeline.upload(KEY, dataset_rows()))
+    assert execution["status"] == "FAILED"
+    (failure_key,) = [k for k in pipeline.world.keys("reports/") if k.endswith("failure.json")]
+    record = pipeline.world.read_json(failure_key)
+    assert record["errorType"] == "SuiteError"
+    assert any("evaluatorModel" in m and "is LEGACY" in m for m in record["messages"])
+    assert pipeline.world.bedrock.creates() == []
+    assert pipeline.world.keys("staging/") == []
+
+
+@pytest.mark.parametrize("pipeline", [{"drop_prompts": frozenset({"p3"})}], indirect=True)
+def test_a_short_output_fails_the_run_instead_of_summarising_it(pipeline):
+    execution = pipeline.run(pipeline.upload(KEY, dataset_rows()))
+    assert execution["status"] == "FAILED"
+    (failure_key,) = [k for k in pipeline.world.keys("reports/") if k.endswith("failure.json")]
+    record = pipeline.world.read_json(failure_key)
+    assert record["errorType"] == "ResultsMismatch"
+    assert "no result for dataset line(s) 3" in record["message"]
+    assert not [k for k in pipeline.world.keys("reports/") if k.endswith("summary.json")]

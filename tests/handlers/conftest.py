@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from evalcore.job_slots import LEDGER_TABLE_ENV
-from evalctl.simulation.aws import LEDGER_TABLE, ROLE_ARN, World, fake_aws, lambda_context
+from evalctl.simulation.aws import ROLE_ARN, World, fake_aws, lambda_context
 from evalctl.simulation.bedrock_output import oriented
-from handlers import poll, submit
+from handlers import poll, shards, slots, submit
 
 KEY = "datasets/support-assistant/smoke.jsonl"
 # The quality the judge finds in each answer (oriented per metric by the scorer); p3 is N/A.
@@ -40,7 +39,6 @@ def dataset(source_id: str = "support-assistant-v1") -> list[dict]:
 @pytest.fixture(autouse=True)
 def role(monkeypatch):
     monkeypatch.setenv("EVALUATION_ROLE_ARN", ROLE_ARN)
-    monkeypatch.setenv(LEDGER_TABLE_ENV, LEDGER_TABLE)
 
 
 @pytest.fixture
@@ -49,13 +47,23 @@ def world() -> Iterator[World]:
         yield world
 
 
-def start(world: World, key: str = KEY, rows: list[dict] | None = None) -> dict[str, Any]:
+def start(world: World, key: str = KEY, rows: list[dict] | bytes | None = None) -> dict[str, Any]:
     version = world.upload(key, rows if rows is not None else dataset())
     return {"bucket": world.bucket, "key": key, "versionId": version}
 
 
-def run_to_completion(world: World, event: dict[str, Any]) -> dict[str, Any]:
+def submitted(event: dict[str, Any], context: object = None) -> dict[str, Any]:
+    """What the workflow does up to a running job for a dataset of one shard: submit (validate,
+    stage, plan), take a job slot, create the shard's job. Returns the shard's state."""
     state = submit.handler(event, lambda_context())
+    (shard,) = state["shards"]
+    shard = slots.acquire(shard, lambda_context())
+    assert shard["slotAcquired"], "the test's job slot is taken"
+    return shards.submit_job(shard, lambda_context())
+
+
+def run_to_completion(world: World, event: dict[str, Any]) -> dict[str, Any]:
+    state = submitted(event)
     while (state := poll.handler(state, lambda_context()))["status"] == "InProgress":
         pass
     return state

@@ -1,9 +1,10 @@
 import pytest
 
-from evalctl.simulation.aws import lambda_context
+from evalcore.matching import ResultsMismatch
+from evalctl.simulation.aws import fake_aws, lambda_context
 from evalctl.simulation.emf import datapoints
-from handlers import parse, submit
-from tests.handlers.conftest import QUALITY, judge, run_to_completion, start
+from handlers import parse
+from tests.handlers.conftest import QUALITY, judge, run_to_completion, start, submitted
 
 
 def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys):
@@ -17,6 +18,7 @@ def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys
     assert summary["job"] == {"name": state["jobName"], "arn": state["jobArn"]}
     assert len(summary["source"]["outputFiles"]) == 2
     assert summary["records"] == 4
+    assert (summary["promptsSubmitted"], summary["resultsReceived"]) == (4, 4)
     correctness = summary["metrics"]["Builtin.Correctness"]
     # (1.0 + 0.5 + 0.25) / 3 exactly: p3's null is N/A, not zero, and nothing is rounded
     assert correctness["mean"] == (1.0 + 0.5 + 0.25) / 3
@@ -73,6 +75,21 @@ def test_parse_compares_with_the_previous_run_but_never_with_itself(world):
 
 
 def test_parse_without_outputs_says_where_it_looked(world):
-    state = submit.handler(start(world), lambda_context())
+    state = submitted(start(world), lambda_context())
     with pytest.raises(parse.ResultsNotFound, match=state["outputS3Uri"]):
         parse.handler(state, lambda_context())
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("drop_prompts", r"3 result row\(s\) for 4 prompt\(s\).*no result for dataset line\(s\) 2"),
+        ("duplicate_prompts", r"5 result row\(s\) for 4 prompt\(s\).*second result .*\(line 2\)"),
+    ],
+)
+def test_a_short_or_padded_output_fails_the_run_listing_the_lines(option, expected):
+    with fake_aws(judge(QUALITY), **{option: frozenset({"p2"})}) as world:
+        state = run_to_completion(world, start(world))
+        with pytest.raises(ResultsMismatch, match=expected):
+            parse.handler(state, lambda_context())
+        assert not [k for k in world.keys("reports/") if k.endswith("summary.json")]

@@ -18,9 +18,11 @@ from infra.service_role import EvaluationServiceRole
 from infra.stack import SUITE_JOB_KINDS
 from tests.infra.conftest import as_list, render
 
-MODELS = frozenset({"anthropic.claude-3-5-sonnet-20240620-v1:0", "us.amazon.nova-lite-v1:0"})
+MODELS = frozenset({"us.anthropic.claude-haiku-4-5-20251001-v1:0", "us.amazon.nova-lite-v1:0"})
 MODEL_ARNS = {
-    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
+    "inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0",
     "arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0",
     "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
     "inference-profile/us.amazon.nova-lite-v1:0",

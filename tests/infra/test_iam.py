@@ -9,7 +9,9 @@ from tests.infra.conftest import as_list, render
 
 EVALUATION_JOBS = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:evaluation-job/*"
 SUITE_MODEL_ARNS = {
-    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
+    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
+    "inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0",
     "arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0",
     "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
     "inference-profile/us.amazon.nova-lite-v1:0",
@@ -36,7 +38,10 @@ def bucket(synthesized) -> str:
 
 def test_the_suites_still_name_the_models_these_tests_expect():
     models = set().union(*(suite.model_identifiers for suite in load_all_suites()))
-    assert models == {"anthropic.claude-3-5-sonnet-20240620-v1:0", "us.amazon.nova-lite-v1:0"}
+    assert models == {
+        "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "us.amazon.nova-lite-v1:0",
+    }
 
 
 def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_role(synthesized):
@@ -51,15 +56,15 @@ def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_rol
     assert not role["Properties"].get("ManagedPolicyArns")
 
 
-def test_the_service_role_reads_datasets_and_writes_results_only(synthesized):
+def test_the_service_role_reads_staged_copies_not_uploads_and_writes_results_only(synthesized):
     by_action = grants(synthesized, synthesized.stack.service_role)
     arn = bucket(synthesized)
-    assert resources_of(by_action["s3:GetObject"]) == {f"{arn}/datasets/*", f"{arn}/results/*"}
+    assert resources_of(by_action["s3:GetObject"]) == {f"{arn}/staging/*", f"{arn}/results/*"}
     assert resources_of(by_action["s3:PutObject"]) == {f"{arn}/results/*"}
     assert resources_of(by_action["s3:AbortMultipartUpload"]) == {f"{arn}/results/*"}
     (listing,) = by_action["s3:ListBucket"]
     assert listing["Resource"] == arn
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["datasets/*", "results/*"]}}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["staging/*", "results/*"]}}
     assert resources_of(by_action["s3:GetBucketLocation"]) == {arn}
     assert not [a for a in by_action if a.startswith("s3:") and "Delete" in a]
 
@@ -123,6 +128,13 @@ def test_submit_reads_datasets_and_writes_shards_only(synthesized):
     assert resources_of(by_action.pop("s3:GetObject")) == dataset_objects
     assert resources_of(by_action.pop("s3:GetObjectVersion")) == dataset_objects
     assert resources_of(by_action.pop("s3:PutObject")) == {bucket(synthesized) + "/staging/*"}
+    # The lifecycle check: every suite model, and the models behind each profile.
+    assert resources_of(by_action.pop("bedrock:GetFoundationModel")) == {
+        arn for arn in SUITE_MODEL_ARNS if ":foundation-model/" in arn
+    }
+    assert resources_of(by_action.pop("bedrock:GetInferenceProfile")) == {
+        arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
+    }
     assert by_action == {}
 
 
@@ -211,14 +223,18 @@ def pop_notification_grants(synthesized, by_action) -> None:
     assert resources_of(by_action.pop("kms:Decrypt")) == {key}
 
 
-def test_parse_reads_results_and_writes_reports_only(synthesized):
+def test_parse_reads_results_and_staged_copies_and_writes_reports_only(synthesized):
     by_action = function_grants(synthesized, "parse")
     common_actions(synthesized, "parse", by_action)
     arn = bucket(synthesized)
     (listing,) = by_action.pop("s3:ListBucket")
     assert listing["Resource"] == arn
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["results/*", "reports/*"]}}
-    assert resources_of(by_action.pop("s3:GetObject")) == {f"{arn}/results/*", f"{arn}/reports/*"}
+    assert resources_of(by_action.pop("s3:GetObject")) == {
+        f"{arn}/results/*",
+        f"{arn}/reports/*",
+        f"{arn}/staging/*",
+    }
     assert resources_of(by_action.pop("s3:PutObject")) == {f"{arn}/reports/*"}
     # the parse marker and the dataset's latest-run pointer
     for action in LEDGER_ACTIONS:

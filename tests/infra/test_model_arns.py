@@ -6,9 +6,9 @@ ENV = {"partition": "aws", "region": "us-east-1", "account": "123456789012"}
 
 
 def test_a_plain_model_id_is_a_foundation_model_in_every_region():
-    arns = model_arns("anthropic.claude-3-5-sonnet-20240620-v1:0", **ENV)
+    arns = model_arns("anthropic.claude-haiku-4-5-20251001-v1:0", **ENV)
     assert arns.all == (
-        "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
     )
     assert arns.inference_profiles == ()
 

@@ -96,10 +96,10 @@ def test_cors_is_the_documented_rule_only_when_human_jobs_need_it(cors_for_human
     assert rule["ExposedHeaders"] == ["Access-Control-Allow-Origin"]
 
 
-def test_lifecycle_expires_results_reports_and_old_versions(synthesized):
+def test_lifecycle_expires_results_reports_staged_copies_and_old_versions(synthesized):
     properties = synthesized.json["Resources"][bucket_id(synthesized)]["Properties"]
     rules = {rule["Id"]: rule for rule in properties["LifecycleConfiguration"]["Rules"]}
-    for prefix in ("results/", "reports/"):
+    for prefix in ("results/", "reports/", "staging/"):
         (rule,) = [r for r in rules.values() if r.get("Prefix") == prefix]
         assert rule["ExpirationInDays"] == SETTINGS.results_retention_days
         assert rule["Status"] == "Enabled"

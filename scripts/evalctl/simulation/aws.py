@@ -13,6 +13,7 @@ import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
+from evalcore.job_slots import LEDGER_TABLE_ENV
 from evalcore.notification import TOPIC_ARN_VARIABLE
 from evalctl.simulation.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
 from evalctl.simulation.inbox import Inbox, subscribe_inbox
@@ -48,9 +49,16 @@ class World:
     bucket: str = BUCKET
     ledger_table: str = LEDGER_TABLE
 
-    def upload(self, key: str, lines: list[dict] | str) -> str:
-        body = lines if isinstance(lines, str) else "".join(json.dumps(r) + "\n" for r in lines)
-        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body.encode())["VersionId"]
+    def upload(self, key: str, lines: list[dict] | str | bytes) -> str:
+        """Records as JSON lines; text or bytes exactly as given (a BOM, CRLF, blank lines)."""
+        if isinstance(lines, list):
+            lines = "".join(json.dumps(r) + "\n" for r in lines)
+        body = lines.encode() if isinstance(lines, str) else lines
+        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body)["VersionId"]
+
+    def read_bytes(self, key: str, version_id: str | None = None) -> bytes:
+        extra = {"VersionId": version_id} if version_id else {}
+        return self.s3.get_object(Bucket=self.bucket, Key=key, **extra)["Body"].read()
 
     def read_json(self, key: str) -> dict:
         return json.loads(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
@@ -69,6 +77,7 @@ def _reset_clients() -> None:
     bedrock_client.cache_clear()
     dynamodb_client.cache_clear()
     stepfunctions_client.cache_clear()
+    sns_client.cache_clear()
 
 
 def create_ledger_table(name: str = LEDGER_TABLE) -> str:
@@ -86,7 +95,6 @@ def create_ledger_table(name: str = LEDGER_TABLE) -> str:
         BillingMode="PAY_PER_REQUEST",
     )
     return name
-    sns_client.cache_clear()
 
 
 @contextmanager
@@ -101,14 +109,16 @@ def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) ->
         fake = FakeBedrockEvaluations(bedrock_client(), s3, scorer=scorer, **bedrock_options)
         fake.activate()
         inbox = subscribe_inbox()
-        saved_topic = os.environ.get(TOPIC_ARN_VARIABLE)
-        os.environ[TOPIC_ARN_VARIABLE] = inbox.topic_arn
+        settings = {TOPIC_ARN_VARIABLE: inbox.topic_arn, LEDGER_TABLE_ENV: LEDGER_TABLE}
+        saved = {name: os.environ.get(name) for name in settings}
+        os.environ.update(settings)
         try:
             yield World(s3=s3, bedrock=fake, inbox=inbox)
         finally:
             fake.deactivate()
             _reset_clients()
-            if saved_topic is None:
-                os.environ.pop(TOPIC_ARN_VARIABLE, None)
-            else:
-                os.environ[TOPIC_ARN_VARIABLE] = saved_topic
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value

@@ -13,7 +13,7 @@ def score(metric: str, result: float | str | None, explanation: str = "") -> dic
         "result": result,
         "evaluatorDetails": [
             {
-                "modelIdentifier": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                "modelIdentifier": "us.anthropic.claude-haiku-4-5-20251001-v1:0",
                 "explanation": explanation or f"Judged {metric}.",
             }
         ],
@@ -27,15 +27,18 @@ def model_row(
     category: str | None = None,
     response: str = "an answer",
     explanations: dict[str, str] | None = None,
+    input_record: dict | None = None,
 ) -> dict:
+    """`input_record` is the dataset line as Bedrock echoes it; else one is made up."""
     explanations = explanations or {}
-    input_record: dict = {
-        "prompt": prompt,
-        "referenceResponse": "the reference",
-        "modelResponses": [{"response": response, "modelIdentifier": "support-assistant-v1"}],
-    }
-    if category is not None:
-        input_record["category"] = category
+    if input_record is None:
+        input_record = {
+            "prompt": prompt,
+            "referenceResponse": "the reference",
+            "modelResponses": [{"response": response, "modelIdentifier": "support-assistant-v1"}],
+        }
+        if category is not None:
+            input_record["category"] = category
     return {
         "automatedEvaluationResult": {
             "scores": [score(m, r, explanations.get(m, "")) for m, r in scores.items()]

@@ -24,7 +24,15 @@ from botocore.stub import Stubber
 from evalctl.simulation.bedrock_output import model_row
 
 ACCOUNT = "123456789012"
+REGION = "us-east-1"
 Scorer = Callable[[dict, str], "float | str | None"]
+# Lifecycle states the fake answers per model id; NOT_FOUND is what an end-of-life model gets.
+ACTIVE, LEGACY, NOT_FOUND = "ACTIVE", "LEGACY", "NOT_FOUND"
+# The Regions a system inference profile of each geography routes to (enough for the tests).
+PROFILE_REGIONS = {
+    "us": ("us-east-1", "us-east-2", "us-west-2"),
+    "eu": ("eu-central-1", "eu-west-1"),
+}
 
 
 def _pattern(client, operation: str, *path: str) -> re.Pattern:
@@ -49,7 +57,11 @@ RUNNING_STATUSES = ("InProgress", "Stopping")
 
 
 class FakeBedrockEvaluations(Stubber):
-    """Answers Create/Get/List/StopEvaluationJob from its own state.
+    """Answers the evaluation-job operations from its own state, and GetFoundationModel /
+    GetInferenceProfile from a per-model lifecycle table (ACTIVE unless the test says otherwise).
+
+    `drop_prompts` / `duplicate_prompts` make a completed job write a short or padded output:
+    the rows of those prompts are left out, or written twice.
 
     `concurrent_job_quota` is enforced like the account quota: a CreateEvaluationJob while
     that many jobs are InProgress or Stopping is refused with ServiceQuotaExceededException.
@@ -69,6 +81,9 @@ class FakeBedrockEvaluations(Stubber):
         output_files: int = 2,
         throttle_first_create: bool = False,
         concurrent_job_quota: int | None = None,
+        lifecycles: dict[str, str] | None = None,
+        drop_prompts: frozenset[str] = frozenset(),
+        duplicate_prompts: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -79,6 +94,9 @@ class FakeBedrockEvaluations(Stubber):
         self.output_files = output_files
         self.throttle_first_create = throttle_first_create
         self.concurrent_job_quota = concurrent_job_quota
+        self.lifecycles = dict(lifecycles or {})
+        self.drop_prompts = drop_prompts
+        self.duplicate_prompts = duplicate_prompts
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self.created: list[str] = []  # job names, in creation order
@@ -160,6 +178,45 @@ class FakeBedrockEvaluations(Stubber):
             return self._error("ConflictException", f"the job is {job.status}", 409)
         job.status = "Stopping"
         return {}
+    def _op_GetFoundationModel(self, params: dict):
+        model_id = params["modelIdentifier"].rsplit("/", 1)[-1]
+        status = self.lifecycles.get(model_id, ACTIVE)
+        if status == NOT_FOUND:
+            return self._error("ResourceNotFoundException", f"Model {model_id} not found", 404)
+        lifecycle: dict = {"status": status}
+        if status == LEGACY:
+            lifecycle["legacyTime"] = datetime(2025, 8, 1, tzinfo=UTC)
+            lifecycle["endOfLifeTime"] = datetime(2099, 1, 1, tzinfo=UTC)
+        return {
+            "modelDetails": {
+                "modelArn": f"arn:aws:bedrock:{REGION}::foundation-model/{model_id}",
+                "modelId": model_id,
+                "modelLifecycle": lifecycle,
+            }
+        }
+
+    def _op_GetInferenceProfile(self, params: dict):
+        profile_id = params["inferenceProfileIdentifier"].rsplit("/", 1)[-1]
+        geography, _, model_id = profile_id.partition(".")
+        if self.lifecycles.get(profile_id) == NOT_FOUND or geography not in PROFILE_REGIONS:
+            return self._error("ResourceNotFoundException", f"no profile {profile_id}", 404)
+        return {
+            "inferenceProfileName": profile_id,
+            "inferenceProfileArn": (
+                f"arn:aws:bedrock:{REGION}:{ACCOUNT}:inference-profile/{profile_id}"
+            ),
+            "inferenceProfileId": profile_id,
+            "models": [
+                {"modelArn": f"arn:aws:bedrock:{region}::foundation-model/{model_id}"}
+                for region in PROFILE_REGIONS[geography]
+            ],
+            "status": "ACTIVE",
+            "type": "SYSTEM_DEFINED",
+        }
+
+    def creates(self) -> list[dict]:
+        """The CreateEvaluationJob requests the client sent, in order."""
+        return [params for operation, params in self.calls if operation == "CreateEvaluationJob"]
 
     def _op_GetEvaluationJob(self, params: dict):
         arn = params["jobIdentifier"]
@@ -218,6 +275,9 @@ class FakeBedrockEvaluations(Stubber):
         bucket, _, key = config["dataset"]["datasetLocation"]["s3Uri"][5:].partition("/")
         body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
         records = [json.loads(line) for line in body.splitlines() if line.strip()]
+        records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
+            r for r in records if r["prompt"] in self.duplicate_prompts
+        ]
         rows = [
             model_row(
                 record["prompt"],
@@ -227,6 +287,7 @@ class FakeBedrockEvaluations(Stubber):
                 explanations={
                     m: f"{m} reasoning for: {record['prompt']}" for m in config["metricNames"]
                 },
+                input_record=record,
             )
             for record in records
         ]

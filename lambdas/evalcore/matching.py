@@ -1,0 +1,139 @@
+"""Every staged dataset line must come back as exactly one result row.
+
+A job can complete with fewer rows than it was given prompts, and a short file would otherwise
+summarise as a good run. Rows are matched by content, not by position: Bedrock splits its output
+over several files with no documented order, so an order-preserving match would report a
+reordered but complete output as broken. The content compared is what Bedrock echoes back in
+each row's `inputRecord`: the prompt and the reference response. Dataset lines with the same
+prompt and reference are interchangeable for this check, so they are counted as a multiset:
+two such lines need two rows.
+
+Mismatches are reported by line number only (dataset line, output file and line), never with
+the prompt text, because the error is logged and recorded in failure.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+MatchKey = tuple[str, str | None]
+MAX_LISTED = 20
+
+
+class ResultsMismatch(Exception):
+    """The job's output does not hold exactly one row per staged dataset line."""
+
+
+def _key(record: Mapping[str, Any]) -> MatchKey | None:
+    prompt = record.get("prompt")
+    reference = record.get("referenceResponse")
+    if not isinstance(prompt, str) or not (reference is None or isinstance(reference, str)):
+        return None
+    return prompt, reference
+
+
+def _loads(line: bytes | str) -> Any:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class OutputRow:
+    source: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}"
+
+
+@dataclass
+class MatchReport:
+    prompts_submitted: int
+    results_received: int
+    missing: list[int] = field(default_factory=list)  # staged dataset lines without a row
+    duplicated: list[tuple[OutputRow, int]] = field(default_factory=list)  # row, its line
+    unmatched: list[OutputRow] = field(default_factory=list)  # rows matching no line
+
+    @property
+    def complete(self) -> bool:
+        return not (self.missing or self.duplicated or self.unmatched)
+
+    def raise_if_incomplete(self, dataset_source: str) -> None:
+        if self.complete:
+            return
+
+        def listed(items: list[Any]) -> str:
+            more = f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+            return ", ".join(str(item) for item in items[:MAX_LISTED]) + more
+
+        parts = []
+        if self.missing:
+            parts.append(f"no result for dataset line(s) {listed(self.missing)}")
+        if self.duplicated:
+            rows = [f"{row} (line {line})" for row, line in self.duplicated]
+            parts.append(f"a second result for a dataset line at {listed(rows)}")
+        if self.unmatched:
+            parts.append(f"result row(s) matching no dataset line at {listed(self.unmatched)}")
+        raise ResultsMismatch(
+            f"the job returned {self.results_received} result row(s) for "
+            f"{self.prompts_submitted} prompt(s) in {dataset_source}: " + "; ".join(parts) + ". "
+            "A short or padded output must not pass as a run: check the job's output files, "
+            "then upload the dataset again to re-run it."
+        )
+
+
+class ResultMatcher:
+    """Built from the staged dataset; `observe` passes output lines through while matching."""
+
+    def __init__(self, dataset_lines: Iterable[bytes | str]) -> None:
+        self._open: dict[MatchKey, deque[int]] = {}
+        self._first_line: dict[MatchKey, int] = {}
+        self._prompts = 0
+        self._rows = 0
+        self._duplicated: list[tuple[OutputRow, int]] = []
+        self._unmatched: list[OutputRow] = []
+        for number, line in enumerate(dataset_lines, start=1):
+            record = _loads(line)
+            key = _key(record) if isinstance(record, dict) else None
+            if key is None:
+                # The staged copy was validated: every line is a record with a prompt.
+                raise ValueError(f"staged dataset line {number} is not a record with a prompt")
+            self._prompts += 1
+            self._open.setdefault(key, deque()).append(number)
+            self._first_line.setdefault(key, number)
+
+    def observe(self, lines: Iterable[bytes | str], source: str) -> Iterator[bytes | str]:
+        """Yield `lines` unchanged, so one read of an output file feeds both the aggregator
+        and the match; blank lines are not rows."""
+        for number, line in enumerate(lines, start=1):
+            yield line
+            if line.strip():
+                self._match(line, OutputRow(source, number))
+
+    def _match(self, line: bytes | str, row: OutputRow) -> None:
+        self._rows += 1
+        parsed = _loads(line)
+        input_record = parsed.get("inputRecord") if isinstance(parsed, dict) else None
+        key = _key(input_record) if isinstance(input_record, dict) else None
+        if key is None or key not in self._first_line:
+            self._unmatched.append(row)
+        elif self._open[key]:
+            self._open[key].popleft()
+        else:
+            self._duplicated.append((row, self._first_line[key]))
+
+    def report(self) -> MatchReport:
+        missing = sorted(number for lines in self._open.values() for number in lines)
+        return MatchReport(
+            prompts_submitted=self._prompts,
+            results_received=self._rows,
+            missing=missing,
+            duplicated=list(self._duplicated),
+            unmatched=list(self._unmatched),
+        )
