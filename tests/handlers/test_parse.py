@@ -35,7 +35,7 @@ def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys
         "Builtin.Helpfulness",
     ]
     assert summary["verdict"] == "failed" and result["passed"] is False
-    latest = world.read_summary("reports/support-assistant/latest-summary.json")
+    latest = world.read_summary("reports/support-assistant/smoke/latest-summary.json")
     assert latest == summary
 
     suite = (("Suite", "support-assistant"),)
@@ -72,6 +72,51 @@ def test_parse_compares_with_the_previous_run_but_never_with_itself(world):
     assert "Builtin.Harmfulness" in comparison["regressions"]  # rose: worse for this metric
     rerun = world.read_summary(again["summaryKey"])
     assert rerun["comparison"]["previousJobName"] == comparison["previousJobName"]
+
+
+def test_a_repeated_parse_writes_nothing_new_and_publishes_nothing(world, capsys):
+    state = run_to_completion(world, start(world))
+    first = parse.handler(state, lambda_context())
+    written = world.read_summary(first["summaryKey"])
+    capsys.readouterr()
+    again = parse.handler(state, lambda_context())
+    assert again == first
+    assert world.read_summary(first["summaryKey"]) == written  # not rewritten
+    assert datapoints(capsys.readouterr().out) == {}
+    assert len(world.inbox.messages()) == 1
+
+
+def test_each_dataset_of_a_suite_is_compared_with_its_own_history(world):
+    faq = parse.handler(
+        run_to_completion(world, start(world, key="datasets/support-assistant/faq.jsonl")),
+        lambda_context(),
+    )
+    world.bedrock.scorer = judge({**QUALITY, "p1": 0.0})
+    billing = parse.handler(
+        run_to_completion(world, start(world, key="datasets/support-assistant/billing.jsonl")),
+        lambda_context(),
+    )
+    # billing's first run has no baseline, although faq ran before it in the same suite
+    assert world.read_summary(billing["summaryKey"])["comparison"] is None
+    faq_again = parse.handler(
+        run_to_completion(world, start(world, key="datasets/support-assistant/faq.jsonl")),
+        lambda_context(),
+    )
+    comparison = world.read_summary(faq_again["summaryKey"])["comparison"]
+    assert comparison["previousSummaryKey"] == faq["summaryKey"]
+    for dataset, result in (("faq", faq_again), ("billing", billing)):
+        latest = world.read_summary(f"reports/support-assistant/{dataset}/latest-summary.json")
+        assert latest["summaryKey"] == result["summaryKey"]
+
+
+def test_a_run_that_finishes_after_a_newer_one_does_not_become_the_latest(world):
+    older = run_to_completion(world, start(world))
+    newer = run_to_completion(world, start(world))
+    assert older["jobCreatedAt"] <= newer["jobCreatedAt"]
+    newer_result = parse.handler(newer, lambda_context())
+    parse.handler({**older, "jobCreatedAt": "2000-01-01T00:00:00+00:00"}, lambda_context())
+    latest = world.read_summary("reports/support-assistant/smoke/latest-summary.json")
+    assert latest["summaryKey"] == newer_result["summaryKey"]
 
 
 def test_parse_without_outputs_says_where_it_looked(world):
