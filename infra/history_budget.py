@@ -10,7 +10,6 @@ its whole limit plus the clean-up allowance, so counting both in full bounds eve
 from __future__ import annotations
 
 from evalcore.polling import PollingSchedule, plan_polls
-from evalcore.run_limit import CLEANUP_ALLOWANCE_SECONDS
 
 STEP_FUNCTIONS_HISTORY_LIMIT = 25_000
 # "Far below" the limit: half of it.
@@ -31,12 +30,13 @@ EVENTS_PER_RUN_OUTSIDE_MAP = 40 + 3 * 40
 def worst_case_history_events(
     *,
     run_limit_seconds: int,
+    cleanup_seconds: int,
     polling: PollingSchedule,
     slot_wait_seconds: int,
     shards: int,
 ) -> int:
     slot_turns = -(-run_limit_seconds // slot_wait_seconds)
-    poll_turns = plan_polls_with(polling, run_limit_seconds + CLEANUP_ALLOWANCE_SECONDS)
+    poll_turns = plan_polls_with(polling, run_limit_seconds + cleanup_seconds)
     per_shard = (slot_turns + poll_turns) * EVENTS_PER_LOOP_TURN + EVENTS_PER_SHARD_OUTSIDE_LOOPS
     return shards * per_shard + EVENTS_PER_RUN_OUTSIDE_MAP
 

@@ -32,6 +32,8 @@ class PipelineSettings:
     poll_max_wait_seconds: int = MAX_WAIT_SECONDS
     # A run past this (counted from its start, queueing included) stops its jobs and fails.
     run_limit_seconds: int = DEFAULT_RUN_LIMIT_SECONDS
+    # Time kept after the run limit to stop the jobs and record the failure.
+    cleanup_allowance_seconds: int = CLEANUP_ALLOWANCE_SECONDS
     # Must exceed the run limit plus the clean-up after it, so it never strikes first.
     execution_timeout_hours: int = 24
     results_retention_days: int = 365
@@ -48,16 +50,17 @@ class PipelineSettings:
     def check(self) -> None:
         """The state machine's timeout must never strike before the run limit's clean-up, and
         the longest allowed run must stay far below Step Functions' history limit."""
-        needed = self.run_limit_seconds + CLEANUP_ALLOWANCE_SECONDS
+        needed = self.run_limit_seconds + self.cleanup_allowance_seconds
         if self.execution_timeout_hours * 3600 < needed:
             raise ValueError(
                 f"executionTimeoutHours={self.execution_timeout_hours} would end executions "
                 f"before their jobs are stopped: runLimitSeconds={self.run_limit_seconds} plus "
-                f"{CLEANUP_ALLOWANCE_SECONDS} s of clean-up needs at least "
+                f"cleanupAllowanceSeconds={self.cleanup_allowance_seconds} needs at least "
                 f"{-(-needed // 3600)} hours; raise executionTimeoutHours or lower runLimitSeconds"
             )
         events = worst_case_history_events(
             run_limit_seconds=self.run_limit_seconds,
+            cleanup_seconds=self.cleanup_allowance_seconds,
             polling=self.polling,
             slot_wait_seconds=self.slot_wait_seconds,
             shards=self.max_shards_per_run,

@@ -84,12 +84,17 @@ def collect(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.info("Every shard completed", extra={"shards": len(outcomes)})
         return state.evolve(status=JobStatus.COMPLETED, failure_messages=(), **common).to_json()
     failed = [o for o in outcomes if not o.completed]
-    messages = tuple(
-        f"{'the job' if o.count == 1 else f'shard {o.index + 1}/{o.count}'}"
-        f" ({o.job_name}): {o.message}"
-        for o in failed
-    )
+    if single is not None:
+        # A run of one job fails as that job did, in its own words.
+        messages = single.failure_messages or (failed[0].message,)
+    else:
+        messages = tuple(
+            f"shard {o.index + 1}/{o.count} ({o.job_name}): {o.message}" for o in failed
+        )
     logger.warning("Shards did not complete", extra={"failed": len(failed)})
     statuses = {o.status for o in failed}
     status = JobStatus.STOPPED if statuses == {JobStatus.STOPPED} else JobStatus.FAILED
+    # An error a step raised (rather than a job that ended badly) is the run's error.
+    errors = [o.error for o in state.shard_outcomes if o.error is not None]
+    common["error"] = errors[0] if errors else None
     return state.evolve(status=status, failure_messages=messages, **common).to_json()

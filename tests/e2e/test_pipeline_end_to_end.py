@@ -39,6 +39,7 @@ MOTO_CONFIG = {
     "lambda": {"use_docker": False},
 }
 KEY = "datasets/support-assistant/release-42.jsonl"
+MACHINE_NAME = "evaluation-pipeline"
 # The quality the judge finds per prompt (oriented per metric); p3 is N/A for every metric.
 QUALITY = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
 CATEGORIES = {"p1": "billing", "p2": "billing", "p3": "account", "p4": "account", "p5": "account"}
@@ -70,13 +71,26 @@ def dataset_rows() -> list[dict]:
     ]
 
 
+# moto's Wait states really sleep: every wait is a second, and a run may take two minutes.
+E2E_SETTINGS = PipelineSettings(
+    poll_min_wait_seconds=1,
+    poll_max_wait_seconds=1,
+    slot_wait_seconds=1,
+    run_limit_seconds=120,
+    cleanup_allowance_seconds=60,
+    execution_timeout_hours=1,
+    max_shards_per_run=3,
+)
+
+
+def synthesize(settings: PipelineSettings) -> dict:
+    stack = EvaluationPipelineStack(cdk.App(), "E2E", settings=settings)
+    return Template.from_stack(stack).to_json()
+
+
 @pytest.fixture(scope="module")
 def template() -> dict:
-    app = cdk.App()
-    stack = EvaluationPipelineStack(
-        app, "E2E", settings=PipelineSettings(poll_min_wait_seconds=1, poll_max_wait_seconds=1)
-    )
-    return Template.from_stack(stack).to_json()
+    return synthesize(E2E_SETTINGS)
 
 
 def s3_object_created(bucket: str, key: str, version: str) -> dict:
@@ -117,6 +131,14 @@ class Pipeline:
         bucket_id = bucket_ref["Ref"]
         self.resolver.refs[bucket_id] = world.bucket
         self.resolver.attributes[(bucket_id, "Arn")] = f"arn:aws:s3:::{world.bucket}"
+        (ledger_id,) = resources_of(template, "AWS::DynamoDB::Table")
+        self.resolver.refs[ledger_id] = world.ledger_table
+        # The start function names the state machine, so its ARN is known before it exists.
+        ((machine_id, machine),) = resources_of(
+            template, "AWS::StepFunctions::StateMachine"
+        ).items()
+        self.machine_arn = f"arn:aws:states:us-east-1:123456789012:stateMachine:{MACHINE_NAME}"
+        self.resolver.refs[machine_id] = self.machine_arn
         self.runner = InProcessFunctions()
         monkeypatch.setattr(
             LambdaSimpleBackend,
@@ -126,17 +148,14 @@ class Pipeline:
         deploy_functions(
             template, self.resolver, boto3.client("lambda"), boto3.client("iam"), self.runner
         )
-        ((machine_id, machine),) = resources_of(
-            template, "AWS::StepFunctions::StateMachine"
-        ).items()
         definition = self.resolver(machine["Properties"]["DefinitionString"])
         self.sfn = boto3.client("stepfunctions")
-        self.machine_arn = self.sfn.create_state_machine(
-            name="evaluation-pipeline",
+        created = self.sfn.create_state_machine(
+            name=MACHINE_NAME,
             definition=definition,
             roleArn="arn:aws:iam::123456789012:role/states",
         )["stateMachineArn"]
-        self.resolver.refs[machine_id] = self.machine_arn
+        assert created == self.machine_arn
 
     def upload(self, key: str, rows: list[dict] | bytes) -> dict:
         """Put the dataset, then do what the EventBridge rule does with S3's event."""
@@ -149,17 +168,26 @@ class Pipeline:
         return transform_input(target["InputTransformer"], event)
 
     def start(self, execution_input: dict) -> str:
-        return self.sfn.start_execution(
-            stateMachineArn=self.machine_arn, input=json.dumps(execution_input)
-        )["executionArn"]
+        """Deliver the upload rule's input to its target, the start function; the execution's
+        ARN (the function starts it under the dataset version's name, or finds it ran)."""
+        rule = self.rule["Properties"]
+        (target,) = rule["Targets"]
+        response = boto3.client("lambda").invoke(
+            FunctionName=self.resolver(target["Arn"]), Payload=json.dumps(execution_input)
+        )
+        started = json.loads(response["Payload"].read())
+        assert "FunctionError" not in response, started
+        return f"{self.machine_arn.replace(':stateMachine:', ':execution:')}:{started['executionName']}"
 
-    def run(self, execution_input: dict, timeout: float = 60) -> dict:
-        arn = self.start(execution_input)
+    def wait(self, arn: str, timeout: float = 60) -> dict:
         deadline = time.monotonic() + timeout
         while (execution := self.sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
             assert time.monotonic() < deadline, "execution did not finish"
             time.sleep(0.2)
         return execution
+
+    def run(self, execution_input: dict, timeout: float = 60) -> dict:
+        return self.wait(self.start(execution_input), timeout)
 
     def status_changed(self, execution: dict, status: str) -> bool:
         """Do what the execution-status rule does with Step Functions' event; False if ignored."""
@@ -167,10 +195,10 @@ class Pipeline:
         rule = self.status_rule["Properties"]
         if not event_pattern_matches(self.resolver(rule["EventPattern"]), event):
             return False
-        (target,) = rule["Targets"]
-        assert "Input" not in target and "InputTransformer" not in target  # the whole event
-        function = self.resolver(target["Arn"])
-        boto3.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event))
+        for target in rule["Targets"]:  # record_failure, then release_leaked_slots
+            assert "Input" not in target and "InputTransformer" not in target  # the whole event
+            function = self.resolver(target["Arn"])
+            boto3.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event))
         return True
 
 
@@ -243,9 +271,11 @@ def test_a_dataset_upload_ends_with_a_correct_summary(pipeline, capsys):
 
     (request,) = world.bedrock.creates()
     assert request["roleArn"].endswith(":role/" + request["roleArn"].rsplit("/", 1)[-1])
-    assert pipeline.runner.invocations[0] == "submit"
-    assert pipeline.runner.invocations.count("poll") >= 2
-    assert pipeline.runner.invocations[-1] == "parse"
+    # start, submit, take a job slot, create the job, ..., give the slot back, collect, parse
+    invocations = pipeline.runner.invocations
+    assert invocations[:4] == ["start", "submit", "slots", "shards"]
+    assert invocations.count("poll") >= 2
+    assert invocations[-3:] == ["slots", "shards", "parse"]
 
     # The run breached the correctness floor: its metrics and its message say so.
     points = datapoints(capsys.readouterr().out)

@@ -34,6 +34,7 @@ def test_every_field_has_a_context_key():
         "poll_min_wait_seconds": "pollMinWaitSeconds",
         "poll_max_wait_seconds": "pollMaxWaitSeconds",
         "run_limit_seconds": "runLimitSeconds",
+        "cleanup_allowance_seconds": "cleanupAllowanceSeconds",
         "execution_timeout_hours": "executionTimeoutHours",
         "results_retention_days": "resultsRetentionDays",
         "max_concurrent_jobs": "maxConcurrentJobs",
@@ -43,7 +44,10 @@ def test_every_field_has_a_context_key():
 
 
 def test_the_execution_timeout_must_outlast_the_run_limit_and_its_clean_up():
-    with pytest.raises(ValueError, match="needs at least 13 hours; raise executionTimeoutHours"):
+    with pytest.raises(
+        ValueError,
+        match="cleanupAllowanceSeconds=1800 needs at least 13 hours; raise executionTimeoutHours",
+    ):
         PipelineSettings(run_limit_seconds=12 * 3600, execution_timeout_hours=12)
     assert PipelineSettings(run_limit_seconds=12 * 3600, execution_timeout_hours=13)
 

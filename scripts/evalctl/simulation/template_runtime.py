@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import threading
 import traceback
 import zipfile
 from contextlib import contextmanager
@@ -82,9 +83,17 @@ def _environment(variables: dict[str, str]):
 
 
 class InProcessFunctions:
-    """Runs the real handler of each synthesized function when moto's Lambda is invoked."""
+    """Runs the real handler of each synthesized function when moto's Lambda is invoked.
+
+    moto runs each execution (and each Map iteration) in its own thread, while handlers share
+    module-level state (the process environment each function's variables are swapped into,
+    Powertools' logger, cached clients, the Bedrock stand-in's call log). Invocations are
+    therefore run one at a time; executions still interleave between their steps, which is
+    where the concurrency a test exercises lives (job slots, quota, duplicate starts).
+    """
 
     def __init__(self) -> None:
+        self._one_at_a_time = threading.RLock()
         self.functions: dict[str, tuple[str, dict[str, str]]] = {}
         self.invocations: list[str] = []
         self.results: list[tuple[str, str]] = []
@@ -97,6 +106,10 @@ class InProcessFunctions:
         self.functions[name] = (handler, environment)
 
     def invoke(self, backend, function_name, qualifier, body, headers, response_headers):
+        with self._one_at_a_time:
+            return self._invoke(function_name, body, response_headers)
+
+    def _invoke(self, function_name, body, response_headers):
         name = function_name.rsplit(":", 1)[-1]
         handler_path, environment = self.functions[name]
         module_name, function = handler_path.rsplit(".", 1)
