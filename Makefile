@@ -16,14 +16,25 @@ CDK := node_modules/.bin/cdk
 SECURITY_VENV := .venv-security
 CHECKOV_VERSION := 3.3.30
 CFN_LINT_VERSION := 1.58.0
-UV_VERSION := 0.13.9
 TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup run synth plan test lint scan format clean
+.PHONY: setup browser run synth plan test lint scan format clean
 
-setup: $(VENV)/.installed node_modules/.installed
+# The HTML report is tested in a real headless browser: Debian's chromium package, driven by
+# Playwright with executable_path (Playwright's own browser download cannot work offline).
+CHROMIUM := /usr/bin/chromium
+
+setup: $(VENV)/.installed node_modules/.installed browser
+
+# Installs chromium when it is missing and we are root (CI, the dev containers); anyone else
+# is told how, and the browser test skips until it is there.
+browser:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "make: $(CHROMIUM) is missing: sudo apt-get install -y chromium"; fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +44,6 @@ $(VENV)/.installed: pyproject.toml
 
 # Rebuilt when the pins above change: the marker's name carries them.
 $(SECURITY_VENV)/.installed-checkov-$(CHECKOV_VERSION)-cfn-lint-$(CFN_LINT_VERSION): $(VENV)/.installed
-	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 	rm -rf $(SECURITY_VENV)
 	$(BIN)/uv venv --quiet $(SECURITY_VENV)
 	$(BIN)/uv pip install --quiet --python $(SECURITY_VENV)/bin/python \

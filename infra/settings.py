@@ -8,6 +8,7 @@ made (`check`), so a bad combination fails `cdk synth` with the fix, not a run i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from evalcore.job_slots import MAX_CONCURRENT_JOBS, SLOT_WAIT_SECONDS
 from evalcore.polling import MAX_WAIT_SECONDS, MIN_WAIT_SECONDS, PollingSchedule
 from evalcore.run_limit import CLEANUP_ALLOWANCE_SECONDS, DEFAULT_RUN_LIMIT_SECONDS
 from evalcore.shards import MAX_SHARDS_PER_RUN
+from evalcore.suite import Suite
 from infra.history_budget import HISTORY_BUDGET_EVENTS, worst_case_history_events
 
 
@@ -72,6 +74,17 @@ class PipelineSettings:
                 "limit per execution): raise pollMinWaitSeconds, pollMaxWaitSeconds or "
                 "slotWaitSeconds, or lower runLimitSeconds or maxShardsPerRun"
             )
+
+    def check_suites(self, suites: Iterable[Suite]) -> None:
+        """A suite may shorten the run limit (`maxRunHours`), never lengthen it: the state
+        machine's timeout is sized for the stack's limit."""
+        for suite in suites:
+            if suite.max_run_hours and suite.max_run_hours * 3600 > self.run_limit_seconds:
+                raise ValueError(
+                    f"{suite.source}: maxRunHours={suite.max_run_hours} is longer than the "
+                    f"stack's runLimitSeconds={self.run_limit_seconds}: lower maxRunHours, or "
+                    "raise runLimitSeconds (and executionTimeoutHours with it)"
+                )
 
     @property
     def polling(self) -> PollingSchedule:

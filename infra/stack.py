@@ -56,6 +56,7 @@ class EvaluationPipelineStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         settings = settings or PipelineSettings()
         model_ids = suite_model_identifiers(suites_dir)
+        settings.check_suites(load_all_suites(suites_dir))
 
         storage = PipelineBucket(
             self,

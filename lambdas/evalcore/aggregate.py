@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from evalcore.defaults import LOW_SCORE_THRESHOLD, UNCATEGORIZED
 from evalcore.metrics import LOWER_IS_BETTER_METRICS
 from evalcore.results import MalformedLine, ResultRecord
-from evalcore.summary import LowScore, MetricResult
+from evalcore.summary import HISTOGRAM_BINS, LowScore, MetricResult
 
 MAX_LOW_SCORES = 100
 MAX_MALFORMED_KEPT = 50
 _TEXT_LIMIT = 500
+_BINS = HISTOGRAM_BINS
 
 
 @dataclass(slots=True)
@@ -33,6 +34,8 @@ class MetricStats:
     maximum: float | None = None
     low_count: int = 0
     labels: Counter[str] = field(default_factory=Counter)
+    # Run-level statistics only (see ScoreAggregator.add): None for a category's.
+    histogram: list[int] | None = None
 
     def add(self, result: float | str | None) -> None:
         """Runs twice per judged score (metric and category): kept to plain comparisons."""
@@ -78,7 +81,12 @@ class MetricStats:
             maximum=self.maximum,
             low_count=self.low_count,
             labels=dict(sorted(self.labels.items())),
+            histogram=() if self.histogram is None else tuple(self.histogram),
         )
+
+
+def _run_level_stats() -> MetricStats:
+    return MetricStats(histogram=[0] * _BINS)
 
 
 def _clip(text: str) -> str:
@@ -94,7 +102,7 @@ class ScoreAggregator:
         self.low_score_threshold = low_score_threshold
         self.max_low_scores = max_low_scores
         self.records = 0
-        self.metrics: dict[str, MetricStats] = defaultdict(MetricStats)
+        self.metrics: dict[str, MetricStats] = defaultdict(_run_level_stats)
         self.categories: dict[str, dict[str, MetricStats]] = defaultdict(
             lambda: defaultdict(MetricStats)
         )
@@ -123,6 +131,12 @@ class ScoreAggregator:
             category_stats = category_metrics[metric]
             category_stats.add(result)
             if type(result) is float:
+                # summary.histogram_bin inlined (hot loop; test_aggregate checks they agree), at
+                # run level only: per category it would cost time and summary size for no chart.
+                histogram = stats.histogram
+                if histogram is not None:
+                    index = int(result * _BINS + 1e-9)
+                    histogram[index if 0 <= index < _BINS else (0 if index < 0 else _BINS - 1)] += 1
                 # Direction.goodness inlined: this loop runs 25 000 times for a full job.
                 goodness = 1.0 - result if metric in lower_is_better else result
                 if goodness < threshold:

@@ -9,17 +9,36 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from evalcore.defaults import UNCATEGORIZED
 from evalcore.errors import DatasetError, Problem
-from evalcore.suite import InferenceMode, Suite
+from evalcore.json_values import json_type, key_label
+from evalcore.suite import InferenceMode, Suite, did_you_mean
 
 MAX_PROMPTS_PER_JOB = 1000
 # A run splits a larger dataset into jobs of at most MAX_PROMPTS_PER_JOB (evalcore.shards);
 # the stack's maxShardsPerRun bounds how many, so the submit step passes the product.
 KNOWN_FIELDS = frozenset({"prompt", "referenceResponse", "category", "modelResponses"})
+
+# Caps far beyond any valid dataset, so a wrong or hostile upload is refused after reading a
+# bounded amount: no judge model's context window (at most a few hundred thousand tokens) holds
+# a record of more than MAX_LINE_BYTES, and no valid dataset exceeds MAX_PROMPTS_PER_JOB of them.
+MAX_LINE_BYTES = 2 * 1024 * 1024
+MAX_DATASET_BYTES = MAX_PROMPTS_PER_JOB * MAX_LINE_BYTES
+# Reading stops here: enough to say how far over the limit a file is, not to read a log file.
+MAX_RECORDS_READ = 10 * MAX_PROMPTS_PER_JOB
+
+# Records of other dataset (or file) kinds, recognised by a key a prompt record never has.
+OTHER_KINDS: tuple[tuple[str, str], ...] = (
+    ("conversationTurns", "a RAG dataset (conversationTurns)"),
+    ("automatedEvaluationResult", "a Bedrock evaluation output row (automatedEvaluationResult)"),
+    ("humanEvaluationResult", "a Bedrock human-evaluation output row (humanEvaluationResult)"),
+    ("modelInput", "a Bedrock batch-inference record (modelInput)"),
+    ("messages", "a chat-format record (messages)"),
+)
+PROMPT_RECORD = '{"prompt": ...}'
 
 
 @dataclass
@@ -72,7 +91,9 @@ def _check_model_responses(
             Problem(
                 source,
                 "modelResponses[0].response",
-                "is missing or empty",
+                "is missing or empty"
+                if response is None or isinstance(response, str)
+                else f"must be a string, got {json_type(response)}",
                 "add the application's answer to this prompt",
                 line,
             )
@@ -101,12 +122,36 @@ def _check_record(
             Problem(source, "<record>", "must be a JSON object", '{"prompt": "..."}', line)
         )
         return
+    if "prompt" not in record:
+        other = next((kind for key, kind in OTHER_KINDS if key in record), None)
+        if other is not None:
+            problems.append(
+                Problem(
+                    source,
+                    "<record>",
+                    f"this is {other}; model-evaluation suites take {PROMPT_RECORD}",
+                    f"upload a model-evaluation dataset ({PROMPT_RECORD} per line) for this suite; "
+                    "other job kinds are planned in issue 8",
+                    line,
+                )
+            )
+            return
     prompt = record.get("prompt")
-    if not isinstance(prompt, str) or not prompt.strip():
+    if not isinstance(prompt, str):
         problems.append(
             Problem(
-                source, "prompt", "is missing or empty", "every record needs a prompt string", line
+                source,
+                "prompt",
+                "is missing"
+                if "prompt" not in record
+                else f"must be a string, got {json_type(prompt)}",
+                "every record needs a prompt string",
+                line,
             )
+        )
+    elif not prompt.strip():
+        problems.append(
+            Problem(source, "prompt", "is empty", "every record needs a prompt string", line)
         )
     else:
         stats.prompt_chars += len(prompt)
@@ -114,13 +159,27 @@ def _check_record(
     if reference is not None:
         if not isinstance(reference, str):
             problems.append(
-                Problem(source, "referenceResponse", "must be a string", "quote the text", line)
+                Problem(
+                    source,
+                    "referenceResponse",
+                    f"must be a string, got {json_type(reference)}",
+                    "quote the text",
+                    line,
+                )
             )
         else:
             stats.with_reference += 1
     category = record.get("category")
     if category is not None and not isinstance(category, str):
-        problems.append(Problem(source, "category", "must be a string", 'e.g. "billing"', line))
+        problems.append(
+            Problem(
+                source,
+                "category",
+                f"must be a string, got {json_type(category)}",
+                'e.g. "billing"',
+                line,
+            )
+        )
     else:
         stats.categories[category or UNCATEGORIZED] += 1
     responses = record.get("modelResponses")
@@ -140,12 +199,67 @@ def _check_record(
         stats.warnings.append(
             Problem(
                 source,
-                unknown,
-                "is not a field Bedrock reads; it will be ignored",
+                key_label(unknown),
+                "is not a field Bedrock reads; it will be ignored"
+                + did_you_mean(unknown, KNOWN_FIELDS),
                 "remove it or check its spelling",
                 line,
             )
         )
+
+
+def split_lines(chunks: Iterable[bytes], max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """Lines from a byte stream, holding at most `max_line_bytes + 1` bytes of any line.
+
+    A longer line is yielded as its first `max_line_bytes + 1` bytes (enough for
+    validate_dataset to refuse it) and the rest is skipped unread into memory, unlike a plain
+    line iterator, which buffers a line whole however long it is. A trailing CR is removed.
+    """
+    pending = bytearray()
+    overflowed = False
+    for chunk in chunks:
+        start = 0
+        while start < len(chunk):
+            end = chunk.find(b"\n", start)
+            stop = len(chunk) if end == -1 else end
+            if not overflowed:
+                pending += chunk[start : min(stop, start + max_line_bytes + 1 - len(pending))]
+                overflowed = len(pending) > max_line_bytes
+            if end == -1:
+                break
+            yield bytes(pending).removesuffix(b"\r") if not overflowed else bytes(pending)
+            pending.clear()
+            overflowed = False
+            start = end + 1
+    if pending:
+        yield bytes(pending).removesuffix(b"\r") if not overflowed else bytes(pending)
+
+
+def _decode(raw: str | bytes, source: str, line: int, problems: list[Problem]) -> str | None:
+    """Strict UTF-8: a replaced byte would send Bedrock text nobody wrote."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(
+            Problem(
+                source,
+                "<encoding>",
+                f"is not valid UTF-8: byte {error.start} of the line (0x{raw[error.start]:02x}, "
+                f"counting from 0) {error.reason}",
+                "save the file as UTF-8 (most editors: 'Save with encoding' > UTF-8)",
+                line,
+            )
+        )
+        return None
+
+
+def _line_bytes(raw: str | bytes) -> int:
+    if isinstance(raw, bytes):
+        return len(raw)
+    # A str is at most 4 bytes a character: encode only when that bound could reach a cap.
+    return len(raw) if len(raw) * 4 <= MAX_LINE_BYTES else len(raw.encode("utf-8", "replace"))
 
 
 def validate_dataset(
@@ -154,12 +268,49 @@ def validate_dataset(
     source: str = "<dataset>",
     max_records: int = MAX_PROMPTS_PER_JOB,
 ) -> DatasetStats:
-    """Check every line of a dataset against the suite; never raises for bad data."""
+    """Check every line of a dataset against the suite; never raises for bad data.
+
+    Reading stops, leaving the rest of `lines` unconsumed, once the file is past
+    MAX_DATASET_BYTES or MAX_RECORDS_READ records: such a file cannot be valid.
+    """
     stats = DatasetStats(source=source)
     problems = stats.problems
     pending_blank: list[int] = []
+    total_bytes = 0
+    # The caps grow with the records a run may hold (several jobs' worth when sharded).
+    runs_of_jobs = max(1, -(-max_records // MAX_PROMPTS_PER_JOB))
+    max_bytes = MAX_DATASET_BYTES * runs_of_jobs
+    max_read = MAX_RECORDS_READ * runs_of_jobs
     for number, raw in enumerate(lines, start=1):
-        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+        size = _line_bytes(raw)
+        total_bytes += size
+        if total_bytes > max_bytes or stats.records >= max_read:
+            problems.append(
+                Problem(
+                    source,
+                    "<file>",
+                    f"is far larger than any valid dataset (over {max_bytes:,} bytes or "
+                    f"{max_read:,} records); reading stopped at line {number}",
+                    f"split it into files of at most {max_records} records",
+                )
+            )
+            return stats
+        if size > MAX_LINE_BYTES:
+            problems.append(
+                Problem(
+                    source,
+                    "<line>",
+                    f"is longer than {MAX_LINE_BYTES:,} bytes, more than any judge model reads",
+                    "shorten the record, or check that this is a JSON Lines file",
+                    number,
+                )
+            )
+            stats.records += 1
+            continue
+        text = _decode(raw, source, number, problems)
+        if text is None:
+            stats.records += 1
+            continue
         if not text.strip():
             pending_blank.append(number)
             continue
@@ -170,12 +321,17 @@ def validate_dataset(
         pending_blank.clear()
         try:
             record = json.loads(text)
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, RecursionError) as error:
+            reason = (
+                f"{error.msg} at column {error.colno}"
+                if isinstance(error, json.JSONDecodeError)
+                else "nested too deeply"
+            )
             problems.append(
                 Problem(
                     source,
                     "<json>",
-                    f"is not valid JSON ({error.msg} at column {error.colno})",
+                    f"is not valid JSON ({reason})",
                     "write one JSON object per line",
                     number,
                 )

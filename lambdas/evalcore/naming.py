@@ -10,17 +10,27 @@ from __future__ import annotations
 import hashlib
 import re
 
+from evalcore import api_patterns
 from evalcore.layout import dataset_stem
 
-# Patterns from botocore's bedrock service model; botocore does not enforce them client-side,
-# so the service would reject a bad value only at run time. tests/core check they still match.
-JOB_NAME_PATTERN = re.compile(r"^[a-z0-9](-*[a-z0-9]){0,62}$")
-DATASET_NAME_PATTERN = re.compile(r"^[0-9a-zA-Z\-_.]{1,63}$")
-S3_URI_PATTERN = re.compile(
-    r"^s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?$"
-)
-JOB_NAME_MAX = 63
 _DIGEST_CHARS = 10
+
+# Bedrock's patterns have one home, api_patterns (read from botocore's service model); these
+# names stay importable from here for callers that match against them. Looked up lazily so
+# importing naming does not load the service model.
+_PATTERN_ALIASES = {
+    "JOB_NAME_PATTERN": api_patterns.job_name,
+    "DATASET_NAME_PATTERN": api_patterns.dataset_name,
+    "S3_URI_PATTERN": api_patterns.s3_uri,
+}
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    if name in _PATTERN_ALIASES:
+        pattern = _PATTERN_ALIASES[name]().pattern
+        assert pattern is not None
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run_digest(bucket: str, key: str, version_id: str | None) -> str:
@@ -38,9 +48,11 @@ def job_name(suite: str, bucket: str, key: str, version_id: str | None) -> str:
     digest = run_digest(bucket, key, version_id)[:_DIGEST_CHARS]
     stem = _slug(dataset_stem(key))
     readable = _slug(suite) if stem in ("", _slug(suite)) else _slug(f"{suite}-{stem}")
-    readable = readable[: JOB_NAME_MAX - _DIGEST_CHARS - 1].strip("-")
+    rule = api_patterns.job_name()
+    max_length = rule.max_length or 63
+    readable = readable[: max_length - _DIGEST_CHARS - 1].strip("-")
     name = f"{readable}-{digest}" if readable else digest
-    assert JOB_NAME_PATTERN.match(name), name
+    assert rule.violation(name) is None, name
     return name
 
 
@@ -52,7 +64,9 @@ def client_request_token(bucket: str, key: str, version_id: str | None) -> str:
 def dataset_name(key: str) -> str:
     """The dataset label Bedrock shows and uses as an output folder name."""
     name = re.sub(r"[^0-9a-zA-Z\-_.]+", "-", dataset_stem(key)).strip("-.") or "dataset"
-    return name[:63]
+    name = name[: api_patterns.dataset_name().max_length or 63]
+    assert api_patterns.dataset_name().violation(name) is None, name
+    return name
 
 
 def s3_uri(bucket: str, key: str) -> str:
@@ -61,9 +75,10 @@ def s3_uri(bucket: str, key: str) -> str:
 
 def check_s3_uri(uri: str) -> str | None:
     """Why Bedrock would reject this S3 URI, or None when it is acceptable."""
-    if len(uri) > 1024:
-        return "is longer than 1024 characters"
-    if not S3_URI_PATTERN.match(uri):
+    rule = api_patterns.s3_uri()
+    if rule.max_length is not None and len(uri) > rule.max_length:
+        return f"is longer than {rule.max_length} characters"
+    if rule.violation(uri):
         return (
             "contains characters Bedrock does not accept in S3 keys "
             "(only letters, digits and - ! _ * ' ( ) . are allowed between slashes)"

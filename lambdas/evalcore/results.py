@@ -88,6 +88,13 @@ def _text(value: object) -> str:
     return ""
 
 
+def _category(value: object) -> str | None:
+    """Categories key the per-category tables: a number or object there would break sorting."""
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"category {value!r} is not a string")
+
+
 def _explanation(details: Any) -> str:
     """The judges' reasoning, joined (a non-list of details fails as a malformed line)."""
     if not details:
@@ -136,7 +143,7 @@ def _records_from_row(row: dict, source: str, line: int) -> list[ResultRecord]:
                 source,
                 line,
                 _text(input_record.get("prompt", "")),
-                input_record.get("category"),
+                _category(input_record.get("category")),
                 _scores(evaluation.get("scores")),
                 _text(responses[0].get("response", "")) if responses else "",
             )
@@ -151,7 +158,7 @@ def _records_from_row(row: dict, source: str, line: int) -> list[ResultRecord]:
                     source=source,
                     line=line,
                     prompt=_text(input_record.get("prompt", "")),
-                    category=row.get("category") or input_record.get("category"),
+                    category=_category(row.get("category") or input_record.get("category")),
                     scores=_scores(turn.get("results")),
                     response=_text(output),
                 )
@@ -192,3 +199,7 @@ def iter_result_records(
             yield from _records_from_row(row, source, number)
         except (ValueError, TypeError, AttributeError) as error:
             yield MalformedLine(source=source, line=number, reason=str(error))
+        except LookupError as error:  # e.g. modelResponses is an object, not a list
+            yield MalformedLine(source=source, line=number, reason=f"unexpected shape: {error!r}")
+        except RecursionError:  # orjson accepts 1024 levels; _text recurses once per level
+            yield MalformedLine(source=source, line=number, reason="nested too deeply")

@@ -38,3 +38,11 @@ def describe_limit(limit_seconds: int) -> str:
     parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
     parts.append(f"{seconds} s" if seconds or not any(parts) else "")
     return " ".join(part for part in parts if part)
+
+
+def run_limit_for(stack_limit_seconds: int, suite_max_run_hours: int | None) -> int:
+    """A suite's own `maxRunHours` when it is shorter; never longer than the stack's limit,
+    which the state machine's timeout was sized for (the stack refuses longer at synth)."""
+    if suite_max_run_hours is None:
+        return stack_limit_seconds
+    return min(stack_limit_seconds, suite_max_run_hours * 3600)

@@ -136,6 +136,8 @@ class RunState:
     # When the execution started (Step Functions' clock): the run limit counts from here,
     # queueing for a job slot included.
     started_at: str | None = None
+    # The run's limit in seconds: the suite's maxRunHours or the stack's, whichever is shorter.
+    run_limit_seconds: int | None = None
     # Set by a status check or a slot request made after the run's limit.
     overdue: bool = False
     # A slot of the pipeline-wide job semaphore is held (DynamoDB, handlers.slots).
@@ -180,6 +182,7 @@ class RunState:
             "failureKey": self.failure_key,
             "passed": self.passed,
             "startedAt": self.started_at,
+            "runLimitSeconds": self.run_limit_seconds,
             "overdue": self.overdue,
             "slotAcquired": self.slot_acquired,
             "shardIndex": self.shard_index,
@@ -233,6 +236,7 @@ class RunState:
             failure_key=_optional_str(data, "failureKey"),
             passed=passed if isinstance(passed, bool) else None,
             started_at=_optional_str(data, "startedAt"),
+            run_limit_seconds=_optional_int(data, "runLimitSeconds"),
             overdue=data.get("overdue") is True,
             slot_acquired=slot if isinstance(slot, bool) else None,
             shard_index=_optional_int(data, "shardIndex"),
@@ -241,6 +245,10 @@ class RunState:
             shards=tuple(cls.from_json(shard) for shard in shards),
             shard_outcomes=tuple(cls.from_json(outcome) for outcome in outcomes),
         )
+
+    def limit_seconds(self, stack_default: int) -> int:
+        """The limit this run was given at submit, or the stack's for a run started without."""
+        return self.run_limit_seconds or stack_default
 
     @property
     def shard_label(self) -> str:

@@ -17,6 +17,17 @@ from evalcore.results import MalformedLine
 from evalcore.run_state import DatasetRef
 
 SCHEMA_VERSION = 2
+# Score distributions are kept as this many equal-width bins over 0-1 (Bedrock normalises every
+# judge score to 0-1), so a report can draw them from summary.json alone, in bounded space.
+HISTOGRAM_BINS = 10
+
+
+def histogram_bin(score: float) -> int:
+    """Bin i holds [i/10, (i+1)/10); 1.0 joins the top bin; out-of-range scores are clamped.
+
+    The small epsilon keeps 0.3 (stored as 0.29999...) in the bin a reader expects.
+    """
+    return min(HISTOGRAM_BINS - 1, max(0, int(score * HISTOGRAM_BINS + 1e-9)))
 
 
 class Verdict(StrEnum):
@@ -36,6 +47,9 @@ class MetricResult:
     maximum: float | None
     low_count: int = 0
     labels: Mapping[str, int] = field(default_factory=dict)
+    # Counts of numeric scores per bin (see histogram_bin), for the run's metrics; empty in a
+    # category's table and in a summary written before histograms were added.
+    histogram: tuple[int, ...] = ()
 
     @property
     def na_rate(self) -> float:
@@ -52,6 +66,7 @@ class MetricResult:
             "max": self.maximum,
             "lowCount": self.low_count,
             "labels": dict(self.labels),
+            "histogram": list(self.histogram),
         }
 
     @classmethod
@@ -65,6 +80,7 @@ class MetricResult:
             maximum=data["max"],
             low_count=data.get("lowCount", 0),
             labels=dict(data.get("labels") or {}),
+            histogram=tuple(data.get("histogram") or ()),
         )
 
 

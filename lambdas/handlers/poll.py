@@ -34,7 +34,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     created = job["creationTime"]
     logger.info("Evaluation job status", extra={"jobArn": state.job_arn, "status": status.value})
     now = datetime.now(UTC)
-    limit = int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS)
+    limit = state.limit_seconds(int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS))
     return state.evolve(
         # Past the run's limit the state machine stops the job (handlers.stop).
         # Once overdue, always: the failure record says the run was stopped at its limit.

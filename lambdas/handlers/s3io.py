@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from evalcore.dataset import split_lines
 from handlers.runtime import s3_client
 
 
 def iter_lines(bucket: str, key: str, version_id: str | None = None) -> Iterator[bytes]:
-    """Yield an object's lines without holding the object; keeps line numbers exact."""
+    """Yield an object's lines without holding the object; keeps line numbers exact.
+
+    A line longer than any valid record is cut at the cap (and then refused by the validator)
+    instead of being buffered whole, as botocore's own iter_lines would.
+    """
     extra = {"VersionId": version_id} if version_id else {}
     body = s3_client().get_object(Bucket=bucket, Key=key, **extra)["Body"]
-    yield from body.iter_lines()
+    yield from split_lines(body.iter_chunks())
 
 
 def list_keys(bucket: str, prefix: str) -> Iterator[str]:

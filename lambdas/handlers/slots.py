@@ -42,7 +42,9 @@ def acquire(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     limit = int_setting(MAX_JOBS_ENV, MAX_CONCURRENT_JOBS)
     acquired = Ledger.from_environment().acquire(holder, limit, now)
     overdue = not acquired and is_overdue(
-        state.started_at, now, int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS)
+        state.started_at,
+        now,
+        state.limit_seconds(int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS)),
     )
     logger.info(
         "Job slot" if acquired else "No job slot free",

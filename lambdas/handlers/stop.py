@@ -20,7 +20,9 @@ ALREADY_ENDED_CODES = frozenset({"ConflictException", "ValidationException"})
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state = RunState.from_json(event)
     state.require("job_arn")
-    limit = describe_limit(int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS))
+    limit = describe_limit(
+        state.limit_seconds(int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS))
+    )
     try:
         call_bedrock(bedrock_client().stop_evaluation_job, jobIdentifier=state.job_arn)
     except ClientError as error:

@@ -15,14 +15,14 @@ from botocore.exceptions import ClientError
 
 from evalcore.cost import estimate_cost
 from evalcore.dataset import MAX_PROMPTS_PER_JOB, DatasetStats, validate_dataset
-from evalcore.errors import DatasetError, InputError, Problem, SuiteError
+from evalcore.errors import DatasetError, InputError, SuiteError
 from evalcore.job_request import build_create_job_request, staged_key_for
-from evalcore.layout import suite_name_from_dataset_key
 from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
+from evalcore.run_limit import DEFAULT_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV, run_limit_for
 from evalcore.run_metrics import PipelineMetric, pipeline_count
 from evalcore.run_state import DatasetRef, RunState, RunStateError
 from evalcore.staging import DatasetNormaliser
-from evalcore.suite import Suite, load_suite
+from evalcore.suite import Suite, suite_for_dataset_key
 from handlers import s3io
 from handlers.run_end import publish_metrics
 from handlers.runtime import (
@@ -30,6 +30,7 @@ from handlers.runtime import (
     BedrockThrottled,
     bedrock_client,
     call_bedrock,
+    int_setting,
     logger,
     s3_client,
     setting,
@@ -129,11 +130,7 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
     the job request, or the InputError saying what to fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
-    try:
-        suite_name = suite_name_from_dataset_key(dataset.key)
-    except ValueError as error:
-        raise SuiteError([Problem(dataset.key, "<key>", str(error), "move the file")]) from None
-    suite = load_suite(suite_name)
+    suite = suite_for_dataset_key(dataset.key)
     staged_key = staged_key_for(suite, dataset)
     with tempfile.SpooledTemporaryFile(max_size=STAGING_SPOOL_BYTES) as staged:
         stats = validate_into(dataset, suite, staged)
@@ -141,6 +138,9 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
         check_models(suite)
         stage(dataset.bucket, staged_key, staged)
     accepted = state.evolve(
+        run_limit_seconds=run_limit_for(
+            int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS), suite.max_run_hours
+        ),
         suite=suite.name,
         staged_key=staged_key,
         records=stats.records,

@@ -33,6 +33,12 @@ COMMANDS: dict[str, Command] = {
         "evalctl.guardrails", "run prompts through a guardrail and compare with the expectation"
     ),
     "jobs": Command("evalctl.jobs", "list, show and stop this stack's evaluation jobs"),
+    "report": Command(
+        "evalctl.report", "write a Markdown and a self-contained HTML report of a run"
+    ),
+    "gate": Command(
+        "evalctl.gate", "fail (exit 1) on broken thresholds or a regression beyond judge noise"
+    ),
 }
 
 

@@ -15,11 +15,12 @@ from evalcore.aggregate import ScoreAggregator
 from evalcore.defaults import LOW_SCORE_THRESHOLD
 from evalcore.errors import InputError, Problem
 from evalcore.report import build_summary
-from evalcore.results import is_job_output, iter_result_records
+from evalcore.results import iter_result_records
 from evalcore.suite import load_suite
 from evalcore.summary import Baseline, ResultsSource
 from evalctl.commands import add_command_parser
 from evalctl.render import render_summary
+from evalctl.runs import local_outputs
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -31,32 +32,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def find_local_outputs(results_dir: Path) -> list[Path]:
-    return sorted(
-        path
-        for path in results_dir.rglob("*")
-        if path.is_file() and is_job_output(path.relative_to(results_dir).as_posix())
-    )
-
-
 def run(args: argparse.Namespace) -> int:
-    if not args.results_dir.is_dir():
-        raise InputError(
-            [Problem(str(args.results_dir), "<folder>", "is not a folder", "check the path")]
-        )
+    outputs = local_outputs(args.results_dir)
     suite = load_suite(args.suite) if args.suite else None
-    outputs = find_local_outputs(args.results_dir)
-    if not outputs:
-        raise InputError(
-            [
-                Problem(
-                    str(args.results_dir),
-                    "<folder>",
-                    "holds no *_output.jsonl files",
-                    "download the job's output prefix, e.g. aws s3 sync s3://<bucket>/results/...",
-                )
-            ]
-        )
     aggregator = ScoreAggregator(
         low_score_threshold=suite.low_score_threshold if suite else LOW_SCORE_THRESHOLD
     )

@@ -86,7 +86,7 @@ def test_plan_reports_bad_lines_and_exits_1(tmp_path, capsys, evalctl):
     bad.write_text('{"prompt": "ok"}\n{"prompt": ""}\n')
     assert evalctl(["plan", str(bad), "--suite", "support-assistant"]) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:2: prompt: is missing or empty" in err
+    assert f"{bad}:2: prompt: is empty" in err
     assert f"{bad}:1: modelResponses" in err
 
 
@@ -109,7 +109,7 @@ def test_a_windows_export_is_normalised_as_the_pipeline_stages_it(tmp_path, caps
     broken = tmp_path / "broken.jsonl"
     broken.write_bytes(b"\r\n".join([lines[0], b"", b'{"prompt": ""}']) + b"\r\n")
     assert evalctl(["plan", str(broken), "--suite", "support-assistant"]) == 1
-    assert f"{broken}:3: prompt: is missing or empty" in capsys.readouterr().err
+    assert f"{broken}:3: prompt: is empty" in capsys.readouterr().err
 
 
 HAIKU = "anthropic.claude-haiku-4-5-20251001-v1:0"

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.results import iter_result_records
+from evalcore.summary import HISTOGRAM_BINS, histogram_bin
 from evalctl.simulation.bedrock_output import jsonl, model_row
 
 
@@ -166,3 +167,23 @@ def test_merged_means_are_weighted_by_scored_counts_not_averaged_per_shard():
 def test_merging_refuses_different_low_score_thresholds():
     with pytest.raises(ValueError, match="thresholds"):
         ScoreAggregator(low_score_threshold=0.5).merge(ScoreAggregator(low_score_threshold=0.7))
+
+
+def test_score_histograms_have_ten_bins_and_leave_out_na_and_labels():
+    scores = [0.0, 0.09, 0.1, 0.3, 0.5, 0.75, 0.99, 1.0, None, "formal"]
+    agg = aggregate([model_row(str(i), {"m": s}, category="c") for i, s in enumerate(scores)])
+    expected = (2, 1, 0, 1, 0, 1, 0, 1, 0, 2)
+    assert agg.metric_results()["m"].histogram == expected
+    assert sum(expected) == agg.metric_results()["m"].scored
+    # Run level only: a category's table carries none (no chart uses it, and it would cost).
+    assert agg.category_results()["c"]["m"].histogram == ()
+
+
+@given(st.lists(st.floats(min_value=-0.5, max_value=1.5, allow_nan=False), max_size=30))
+def test_the_aggregators_bins_follow_the_summarys_rule(scores):
+    agg = aggregate([model_row(str(i), {"m": s}) for i, s in enumerate(scores)])
+    expected = [0] * HISTOGRAM_BINS
+    for score in scores:
+        expected[histogram_bin(score)] += 1
+    histogram = agg.metric_results()["m"].histogram if scores else tuple(expected)
+    assert histogram == tuple(expected)

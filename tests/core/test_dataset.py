@@ -1,6 +1,16 @@
+import itertools
 import json
 
-from evalcore.dataset import MAX_PROMPTS_PER_JOB, validate_dataset
+import pytest
+
+from evalcore.dataset import (
+    MAX_DATASET_BYTES,
+    MAX_LINE_BYTES,
+    MAX_PROMPTS_PER_JOB,
+    MAX_RECORDS_READ,
+    split_lines,
+    validate_dataset,
+)
 
 
 def record(prompt="What is 2+2?", source_id="support-assistant-v1", **extra) -> str:
@@ -76,3 +86,83 @@ def test_empty_file_and_unknown_fields(live_suite):
 def test_bytes_lines_are_accepted(precomputed_suite):
     stats = validate_dataset([record().encode()], precomputed_suite)
     assert stats.ok and stats.records == 1
+
+
+def test_invalid_utf8_is_refused_with_line_and_byte_offset(live_suite):
+    lines = [b'{"prompt": "ok"}', b'{"prompt": "caf\xe9"}']
+    stats = validate_dataset(lines, live_suite, "d.jsonl")
+    (problem,) = stats.problems
+    assert (problem.line, problem.field) == (2, "<encoding>")
+    assert "byte 15 of the line (0xe9" in problem.message
+    assert "UTF-8" in problem.fix
+
+
+@pytest.mark.parametrize(
+    "prompt,message",
+    [
+        (42, "must be a string, got number"),
+        (["a"], "must be a string, got array"),
+        (None, "must be a string, got null"),
+        (True, "must be a string, got boolean"),
+        ("  ", "is empty"),
+    ],
+)
+def test_a_prompt_of_the_wrong_type_says_so(live_suite, prompt, message):
+    stats = validate_dataset([json.dumps({"prompt": prompt})], live_suite)
+    assert [(p.field, p.message) for p in stats.problems] == [("prompt", message)]
+    assert validate_dataset(["{}"], live_suite).problems[0].message == "is missing"
+
+
+def test_a_dataset_of_another_kind_is_named(live_suite):
+    rag = {"conversationTurns": [{"prompt": {"content": [{"text": "q"}]}}]}
+    stats = validate_dataset([json.dumps(rag)], live_suite, "rag.jsonl")
+    (problem,) = stats.problems
+    assert problem.message == (
+        'this is a RAG dataset (conversationTurns); model-evaluation suites take {"prompt": ...}'
+    )
+    output_row = {"automatedEvaluationResult": {"scores": []}, "inputRecord": {}}
+    assert (
+        "evaluation output row"
+        in validate_dataset([json.dumps(output_row)], live_suite).problems[0].message
+    )
+
+
+def test_a_line_beyond_the_cap_is_refused_without_parsing(live_suite):
+    line = json.dumps({"prompt": "x" * MAX_LINE_BYTES}).encode()
+    stats = validate_dataset([line, b'{"prompt": "ok"}'], live_suite)
+    assert [(p.line, p.field) for p in stats.problems] == [(1, "<line>")]
+    assert f"{MAX_LINE_BYTES:,} bytes" in stats.problems[0].message
+
+
+def test_reading_stops_once_a_file_cannot_be_valid(live_suite):
+    consumed = []
+
+    def endless():
+        for number in itertools.count(1):
+            consumed.append(number)
+            yield b'{"prompt": "p"}'
+
+    stats = validate_dataset(endless(), live_suite, "log.jsonl")
+    assert len(consumed) == MAX_RECORDS_READ + 1
+    assert "reading stopped at line" in stats.problems[-1].message
+    big = (b"x" * MAX_LINE_BYTES for _ in range(MAX_DATASET_BYTES // MAX_LINE_BYTES + 5))
+    stats = validate_dataset(big, live_suite)
+    assert stats.records == MAX_DATASET_BYTES // MAX_LINE_BYTES
+
+
+def test_split_lines_never_holds_more_than_the_cap_of_a_line():
+    chunks = [b'{"a": 1}\r\n{"b"', b": 2}\n" + b"y" * 50, b"y" * 50 + b"\nlast"]
+    assert list(split_lines(chunks, max_line_bytes=20)) == [
+        b'{"a": 1}',
+        b'{"b": 2}',
+        b"y" * 21,
+        b"last",
+    ]
+    endless_line = (b"z" * 1000 for _ in range(1000))
+    assert [len(line) for line in split_lines(endless_line, max_line_bytes=100)] == [101]
+    assert list(split_lines([b"a\n\nb\n"])) == [b"a", b"", b"b"]
+
+
+def test_unknown_fields_get_a_suggestion(live_suite):
+    stats = validate_dataset([json.dumps({"prompt": "p", "referenceResponses": "x"})], live_suite)
+    assert "did you mean 'referenceResponse'?" in stats.warnings[0].message

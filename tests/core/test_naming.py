@@ -1,23 +1,16 @@
-import botocore.session
 import pytest
 
-from evalcore import naming
+from evalcore import api_patterns, naming
 from evalcore.layout import suite_name_from_dataset_key
 
 
-def model_pattern(operation: str, *path: str) -> str:
-    model = botocore.session.get_session().get_service_model("bedrock")
-    shape = model.operation_model(operation).input_shape
-    for name in path:
-        shape = shape.member if name == "[]" else shape.members[name]
-    return shape.metadata["pattern"]
-
-
-def test_patterns_match_botocores_service_model():
-    """botocore does not enforce these client-side; if the model changes, so must we."""
-    assert f"^{model_pattern('CreateEvaluationJob', 'jobName')}$" == naming.JOB_NAME_PATTERN.pattern
-    s3_pattern = model_pattern("CreateEvaluationJob", "outputDataConfig", "s3Uri")
-    assert naming.S3_URI_PATTERN.pattern == f"^{s3_pattern}$"
+def test_naming_matches_against_the_service_models_patterns():
+    """naming holds no pattern of its own: its names are the service model's rules."""
+    assert naming.JOB_NAME_PATTERN is api_patterns.job_name().pattern
+    assert naming.DATASET_NAME_PATTERN is api_patterns.dataset_name().pattern
+    assert naming.S3_URI_PATTERN is api_patterns.s3_uri().pattern
+    with pytest.raises(AttributeError):
+        _ = naming.NO_SUCH_PATTERN
 
 
 @pytest.mark.parametrize(
@@ -46,6 +39,8 @@ def test_job_name_is_stable_per_version_and_changes_with_it():
 
 def test_dataset_name_and_uri_checks():
     assert naming.dataset_name("datasets/s/My Data (v2).jsonl") == "My-Data-v2"
+    assert naming.dataset_name("datasets/s/" + "d" * 100 + ".jsonl") == "d" * 63
+    assert "1024" in (naming.check_s3_uri("s3://my-bucket/" + "k" * 1100) or "")
     assert naming.check_s3_uri("s3://my-bucket/datasets/s/ok_file.jsonl") is None
     assert "characters" in naming.check_s3_uri("s3://my-bucket/datasets/s/a b=c.jsonl")
 

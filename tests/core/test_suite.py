@@ -2,8 +2,18 @@ import json
 
 import pytest
 
-from evalcore.errors import SuiteError
-from evalcore.suite import InferenceMode, Threshold, load_all_suites, load_suite, parse_suite
+from evalcore.errors import Problem, SuiteError
+from evalcore.suite import (
+    DEFAULT_TASK_TYPE,
+    InferenceMode,
+    Threshold,
+    load_all_suites,
+    load_suite,
+    parse_suite,
+    suite_for_dataset_key,
+    suite_names,
+    task_types,
+)
 
 
 def valid_suite(**overrides) -> dict:
@@ -98,7 +108,7 @@ def test_bad_bounds_and_operational_values_are_reported():
     fields = {p.field for p in raised.value.problems}
     assert {
         "thresholds.Builtin.Correctness",
-        "thresholds.Builtin.Helpfulness",
+        "thresholds.Builtin.Helpfulness.above",
         "maxDaysBetweenRuns",
         "budgetUsd",
         "regressionTolerances.Builtin.Nope",
@@ -145,3 +155,134 @@ def test_invalid_json_names_the_line(tmp_path):
     with pytest.raises(SuiteError) as raised:
         load_suite(str(path))
     assert raised.value.problems[0].line == 3
+
+
+def problems_of(data: dict) -> dict[str, Problem]:
+    with pytest.raises(SuiteError) as raised:
+        parse_suite(data, source="suites/demo.json")
+    return {p.field: p for p in raised.value.problems}
+
+
+@pytest.mark.parametrize(
+    "key,suggestion",
+    [("evaluatormodel", "evaluatorModel"), ("threshold", "thresholds"), ("metric", "metrics")],
+)
+def test_an_unknown_key_is_an_error_with_a_suggestion(key, suggestion):
+    data = valid_suite()
+    data[key] = data.pop(suggestion, 1)
+    found = problems_of(data)
+    assert f"did you mean {suggestion!r}?" in found[key].message
+    assert "Suites" in found[key].fix
+
+
+@pytest.mark.parametrize("key", ["customMetrics", "applicationType", "human", "ragConfigs"])
+def test_keys_of_job_kinds_not_supported_yet_are_refused_not_dropped(key):
+    found = problems_of(valid_suite(**{key: {}}))
+    assert "not supported yet" in found[key].message
+    assert "issue 8" in found[key].message
+
+
+def test_nested_objects_are_checked_strictly_too():
+    found = problems_of(
+        valid_suite(
+            inference={
+                "mode": "precomputed",
+                "sourceIdentifier": "demo-app-v1",
+                "modelIdentifier": "us.amazon.nova-lite-v1:0",
+                "sourceIdentifer": "typo",
+            },
+            thresholds={"Builtin.Correctness": {"minimum": 0.7}, "Builtin.Helpfulnes": 0.5},
+        )
+    )
+    assert "only applies when mode is 'bedrock'" in found["inference.modelIdentifier"].message
+    assert "did you mean 'sourceIdentifier'?" in found["inference.sourceIdentifer"].message
+    assert "did you mean 'min'?" in found["thresholds.Builtin.Correctness.minimum"].message
+    assert "did you mean 'Builtin.Helpfulness'?" in found["thresholds.Builtin.Helpfulnes"].message
+
+
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"evaluatorModel": "Claude 3.5 Sonnet"}, "evaluatorModel"),
+        (
+            {"inference": {"mode": "bedrock", "modelIdentifier": "nova lite"}},
+            "inference.modelIdentifier",
+        ),
+        (
+            {"inference": {"mode": "precomputed", "sourceIdentifier": "my app"}},
+            "inference.sourceIdentifier",
+        ),
+        (
+            {"inference": {"mode": "precomputed", "sourceIdentifier": "a" * 257}},
+            "inference.sourceIdentifier",
+        ),
+    ],
+)
+def test_values_bedrock_constrains_are_checked_against_its_pattern(overrides, field):
+    found = problems_of(valid_suite(**overrides))
+    assert "pattern" in found[field].message or "longer than" in found[field].message
+
+
+def test_inference_params_are_measured_as_sent():
+    params = {"inferenceConfig": {"stopSequences": ["x" * 950]}}
+    suite = parse_suite(
+        valid_suite(
+            inference={
+                "mode": "bedrock",
+                "modelIdentifier": "us.amazon.nova-lite-v1:0",
+                "inferenceParams": params,
+            }
+        )
+    )
+    assert suite.inference.inference_params == params
+    params["inferenceConfig"]["stopSequences"] = ["x" * 1000]
+    found = problems_of(
+        valid_suite(
+            inference={
+                "mode": "bedrock",
+                "modelIdentifier": "us.amazon.nova-lite-v1:0",
+                "inferenceParams": params,
+            }
+        )
+    )
+    assert "at most 1023 characters" in found["inference.inferenceParams"].message
+
+
+def test_task_type_is_general_or_botocores_enum():
+    assert task_types()[0] == DEFAULT_TASK_TYPE == "General"
+    assert "QuestionAndAnswer" in task_types()
+    assert parse_suite(valid_suite(taskType="QuestionAndAnswer")).task_type == "QuestionAndAnswer"
+    found = problems_of(valid_suite(taskType="general"))
+    assert "did you mean 'General'?" in found["taskType"].message
+    assert (
+        "must be a string, got number" in problems_of(valid_suite(taskType=3))["taskType"].message
+    )
+
+
+def test_wrong_types_are_named_in_json_terms():
+    found = problems_of(valid_suite(metrics=["Builtin.Correctness", 7], description=["x"]))
+    assert found["metrics[1]"].message == "must be a string, got number"
+    assert found["description"].message == "must be a string, got array"
+    assert (
+        "did you mean 'Builtin.Correctness'?"
+        in problems_of(valid_suite(metrics=["Correctness"], thresholds={}))["metrics[0]"].message
+    )
+
+
+def test_a_dataset_key_names_its_suite_or_is_told_which_exist(tmp_path):
+    assert suite_for_dataset_key("datasets/support-assistant/q3.jsonl").name == "support-assistant"
+    for key, expected in [
+        ("datasets/suport-assistant/q3.jsonl", "did you mean 'support-assistant'?"),
+        ("datasets/handlers/q3.jsonl", "no suite named 'handlers'"),
+        ("datasets/../suites/x.jsonl", "no suite named '..'"),
+        ("datasets/loose.jsonl", "does not name a suite"),
+    ]:
+        with pytest.raises(SuiteError) as raised:
+            suite_for_dataset_key(key)
+        (problem,) = raised.value.problems
+        assert problem.source == key and problem.field == "<key>"
+        assert expected in str(problem)
+        assert all(name in problem.fix for name in suite_names())
+    (tmp_path / "handlers").mkdir()
+    with pytest.raises(SuiteError, match="no suite named 'handlers'"):
+        load_suite("handlers", suites_dir=tmp_path)

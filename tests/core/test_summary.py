@@ -67,3 +67,14 @@ def test_a_baseline_is_read_from_a_schema_1_summary():
 def test_reading_another_schema_version_says_how_to_fix_it():
     with pytest.raises(ValueError, match="re-run evalctl summarize"):
         Summary.from_json({"schemaVersion": 1})
+
+
+def test_histograms_are_published_and_an_older_summary_without_them_still_reads():
+    document = assert_valid_summary(summary().to_json())
+    assert document["metrics"]["Builtin.Correctness"]["histogram"] == [0, 1, 0, 0, 0, 1] + [0] * 4
+    del document["metrics"]["Builtin.Correctness"]["histogram"]
+    assert_valid_summary(document)
+    assert Summary.from_json(document).metrics["Builtin.Correctness"].histogram == ()
+    document["metrics"]["Builtin.Correctness"]["histogram"] = [1, 2]
+    with pytest.raises(AssertionError, match="histogram"):
+        assert_valid_summary(document)

@@ -27,9 +27,7 @@ def test_a_dataset_over_the_per_job_limit_is_split_into_staged_shards(world):
     run = state["jobName"]
     assert [s["jobName"] for s in state["shards"]] == [f"{run}-s1", f"{run}-s2", f"{run}-s3"]
     keys = [s["shardKey"] for s in state["shards"]]
-    assert keys == [
-        f"staging/support-assistant/{run}/shards/shard-00{i}.jsonl" for i in (1, 2, 3)
-    ]
+    assert keys == [f"staging/support-assistant/{run}/shards/shard-00{i}.jsonl" for i in (1, 2, 3)]
     prompts = [
         [json.loads(line)["prompt"] for line in world.read_bytes(key).decode().splitlines()]
         for key in keys

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from evalcore.metrics import direction_of
 
@@ -69,3 +70,15 @@ def jsonl(rows: list[dict]) -> str:
 def oriented(metric: str, goodness: float | None) -> float | None:
     """The score a judge gives for a given quality: a good answer has harmfulness 0, not 1."""
     return None if goodness is None else direction_of(metric).goodness(goodness)
+
+
+# Where Bedrock nests a job's output below the outputDataConfig prefix (one of its layouts).
+OUTPUT_NESTING = "job-id/models/app/taskTypes/General/datasets/ds/0f1e2d3c_output.jsonl"
+
+
+def write_results(folder: Path, rows: list[dict]) -> Path:
+    """A downloaded results folder holding `rows` as one Bedrock output file; returns `folder`."""
+    output = folder / OUTPUT_NESTING
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(jsonl(rows), encoding="utf-8")
+    return folder

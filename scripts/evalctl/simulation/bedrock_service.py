@@ -178,6 +178,7 @@ class FakeBedrockEvaluations(Stubber):
             return self._error("ConflictException", f"the job is {job.status}", 409)
         job.status = "Stopping"
         return {}
+
     def _op_GetFoundationModel(self, params: dict):
         model_id = params["modelIdentifier"].rsplit("/", 1)[-1]
         status = self.lifecycles.get(model_id, ACTIVE)
