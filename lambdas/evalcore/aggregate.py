@@ -62,6 +62,11 @@ class MetricStats:
             self.maximum = other.maximum
         self.low_count += other.low_count
         self.labels.update(other.labels)
+        if other.histogram is not None:
+            if self.histogram is None:
+                self.histogram = [0] * len(other.histogram)
+            for index, count in enumerate(other.histogram):
+                self.histogram[index] += count
 
     @property
     def scored(self) -> int:

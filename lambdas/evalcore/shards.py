@@ -13,7 +13,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from evalcore import naming
+from evalcore import api_patterns
 
 # Bedrock's per-job limit, for every job kind the pipeline submits.
 from evalcore.dataset import MAX_PROMPTS_PER_JOB
@@ -85,10 +85,11 @@ def shard_job_name(run_name: str, index: int, count: int) -> str:
     if count == 1:
         return run_name
     suffix = f"-s{index + 1}"
+    rule = api_patterns.job_name()
     readable, _, digest = run_name.rpartition("-")
-    head = readable[: naming.JOB_NAME_MAX - len(digest) - len(suffix) - 1].rstrip("-")
+    head = readable[: (rule.max_length or 63) - len(digest) - len(suffix) - 1].rstrip("-")
     name = f"{head}-{digest}{suffix}" if head else f"{digest}{suffix}"
-    assert naming.JOB_NAME_PATTERN.match(name), name
+    assert rule.violation(name) is None, name
     return name
 
 

@@ -23,6 +23,7 @@ from evalcore.aggregate import ScoreAggregator
 from evalcore.matching import MatchReport, ResultMatcher
 from evalcore.notification import success_message
 from evalcore.report import build_summary
+from evalcore.run_limit import parse_instant
 from evalcore.results import find_output_keys, iter_result_records
 from evalcore.run_metrics import succeeded_run_datapoints, success_outcome
 from evalcore.run_state import RunState
@@ -158,7 +159,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if not ledger.mark_parsed(state.job_name, summary_key, datetime.now(UTC)):
         # Another parse of this run got there first and published; this one stays silent.
         return _already_parsed(state, summary_key)
-    order = f"{state.job_created_at or summary.generated_at}|{state.job_name}"
+    order = run_order(state, summary.generated_at)
     dataset_path = layout.dataset_path(state.dataset.key)
     if ledger.advance_latest(suite.name, dataset_path, order, summary_key):
         s3io.put_json(bucket, layout.latest_summary_key(suite.name, state.dataset.key), document)
@@ -166,6 +167,13 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.info("A newer run of this dataset is already the latest", extra={"order": order})
     _finish(suite, summary, state, bucket)
     return state.evolve(summary_key=summary_key, passed=summary.passed).to_json()
+
+
+def run_order(state: RunState, generated_at: str) -> str:
+    """Sorts like the runs' starts: the execution's start (milliseconds), else the job's
+    creation, else the summary's time; the job name breaks ties."""
+    instant = parse_instant(state.started_at or state.job_created_at or generated_at)
+    return f"{instant.astimezone(UTC).isoformat(timespec='microseconds')}|{state.job_name}"
 
 
 def _already_parsed(state: RunState, summary_key: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalcore import naming
+from evalcore import api_patterns, naming
 from evalcore.shards import (
     MAX_PROMPTS_PER_JOB,
     TooManyShards,
@@ -46,7 +46,7 @@ def test_shard_job_names_keep_the_digest_and_fit_bedrocks_pattern():
     assert len(set(names)) == 3
     digest = run.rsplit("-", 1)[1]
     for index, name in enumerate(names):
-        assert naming.JOB_NAME_PATTERN.match(name)
+        assert api_patterns.job_name().violation(name) is None
         assert name.endswith(f"{digest}-s{index + 1}")
 
 

@@ -86,21 +86,27 @@ def test_a_repeated_parse_writes_nothing_new_and_publishes_nothing(world, capsys
     assert len(world.inbox.messages()) == 1
 
 
+def started(event: dict, second: int) -> dict:
+    """The execution's start as Step Functions stamps it (StampStart)."""
+    return {**event, "startedAt": f"2026-11-27T09:00:{second:02d}.000Z"}
+
+
 def test_each_dataset_of_a_suite_is_compared_with_its_own_history(world):
+    faq_key = "datasets/support-assistant/faq.jsonl"
     faq = parse.handler(
-        run_to_completion(world, start(world, key="datasets/support-assistant/faq.jsonl")),
-        lambda_context(),
+        run_to_completion(world, started(start(world, key=faq_key), 1)), lambda_context()
     )
     world.bedrock.scorer = judge({**QUALITY, "p1": 0.0})
     billing = parse.handler(
-        run_to_completion(world, start(world, key="datasets/support-assistant/billing.jsonl")),
+        run_to_completion(
+            world, started(start(world, key="datasets/support-assistant/billing.jsonl"), 2)
+        ),
         lambda_context(),
     )
     # billing's first run has no baseline, although faq ran before it in the same suite
     assert world.read_summary(billing["summaryKey"])["comparison"] is None
     faq_again = parse.handler(
-        run_to_completion(world, start(world, key="datasets/support-assistant/faq.jsonl")),
-        lambda_context(),
+        run_to_completion(world, started(start(world, key=faq_key), 3)), lambda_context()
     )
     comparison = world.read_summary(faq_again["summaryKey"])["comparison"]
     assert comparison["previousSummaryKey"] == faq["summaryKey"]
@@ -110,11 +116,10 @@ def test_each_dataset_of_a_suite_is_compared_with_its_own_history(world):
 
 
 def test_a_run_that_finishes_after_a_newer_one_does_not_become_the_latest(world):
-    older = run_to_completion(world, start(world))
-    newer = run_to_completion(world, start(world))
-    assert older["jobCreatedAt"] <= newer["jobCreatedAt"]
+    older = run_to_completion(world, started(start(world), 1))
+    newer = run_to_completion(world, started(start(world), 2))
     newer_result = parse.handler(newer, lambda_context())
-    parse.handler({**older, "jobCreatedAt": "2000-01-01T00:00:00+00:00"}, lambda_context())
+    parse.handler(older, lambda_context())  # the older run's parse comes last
     latest = world.read_summary("reports/support-assistant/smoke/latest-summary.json")
     assert latest["summaryKey"] == newer_result["summaryKey"]
 
