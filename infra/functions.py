@@ -239,15 +239,16 @@ class PipelineFunctions(Construct):
                 ["bedrock:GetInferenceProfile"],
                 list(models.inference_profiles),
             )
-        for arn in models.foundation_models:
-            self._acknowledge_policy(
-                self.submit_job,
-                f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
-                "CreateEvaluationJob is authorized against the foundation models a job names, "
-                "and GetFoundationModel reads their lifecycle; their ARNs have no account and "
-                "cross-region profiles may route to any Region of their geography, so the "
-                "Region is a wildcard while the model id is fixed.",
-            )
+        for function in (self.submit, self.submit_job):
+            for arn in models.foundation_models:
+                self._acknowledge_policy(
+                    function,
+                    f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
+                    "CreateEvaluationJob is authorized against the foundation models a job "
+                    "names, and GetFoundationModel reads their lifecycle; their ARNs have no "
+                    "account and cross-region profiles may route to any Region of their "
+                    "geography, so the Region is a wildcard while the model id is fixed.",
+                )
 
         self._allow(self.poll, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
         for function in (self.stop_job, self.release_leaked_slots):

@@ -23,8 +23,8 @@ from evalcore.aggregate import ScoreAggregator
 from evalcore.matching import MatchReport, ResultMatcher
 from evalcore.notification import success_message
 from evalcore.report import build_summary
-from evalcore.run_limit import parse_instant
 from evalcore.results import find_output_keys, iter_result_records
+from evalcore.run_limit import parse_instant
 from evalcore.run_metrics import succeeded_run_datapoints, success_outcome
 from evalcore.run_state import RunState
 from evalcore.suite import Suite, load_suite
