@@ -107,12 +107,12 @@ def check_models(suite: Suite) -> None:
         raise SuiteError(problems)
 
 
-def stage(bucket: str, key: str, body: IO[bytes]) -> None:
+def stage(bucket: str, key: str, body: IO[bytes]) -> bool:
     """Write the validated copy once; a retried execution finds it already there.
 
     The key is unique per uploaded version (it holds the job name) and the bytes are a pure
     function of that version, so an existing object is this same copy: it is kept, never
-    overwritten (`If-None-Match: *`).
+    overwritten (`If-None-Match: *`). True when this call wrote it: the run's first start.
     """
     body.seek(0)
     try:
@@ -123,11 +123,14 @@ def stage(bucket: str, key: str, body: IO[bytes]) -> None:
         if error.response.get("Error", {}).get("Code") != "PreconditionFailed":
             raise
         logger.info("Staged dataset already exists; keeping it", extra={"stagedKey": key})
+        return False
+    return True
 
 
-def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
-    """Validate the upload, check its models and stage the validated copy: the run state and
-    the job request, or the InputError saying what to fix."""
+def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any], bool]:
+    """Validate the upload, check its models and stage the validated copy: the run state, the
+    job request and whether this is the run's first start, or the InputError saying what to
+    fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
     suite = suite_for_dataset_key(dataset.key)
@@ -136,7 +139,7 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
         stats = validate_into(dataset, suite, staged)
         request = build_create_job_request(suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN"))
         check_models(suite)
-        stage(dataset.bucket, staged_key, staged)
+        first_start = stage(dataset.bucket, staged_key, staged)
     accepted = state.evolve(
         run_limit_seconds=run_limit_for(
             int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS), suite.max_run_hours
@@ -146,14 +149,14 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
         records=stats.records,
         cost_estimate=estimate_cost(suite, stats),
     )
-    return accepted, request
+    return accepted, request, first_start
 
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        state, request = _accept(event)
+        state, request, first_start = _accept(event)
     except (InputError, RunStateError):
         publish_metrics([pipeline_count(PipelineMetric.RUNS_REJECTED)])
         raise
@@ -163,7 +166,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     assert state.staged_key is not None and state.records is not None
     staged = DatasetRef(state.dataset.bucket, state.staged_key)
     state = write_shards(state, staged, state.records)
-    publish_metrics([pipeline_count(PipelineMetric.RUNS_STARTED)])
+    if first_start:  # a retried step or a restarted execution is the same run
+        publish_metrics([pipeline_count(PipelineMetric.RUNS_STARTED)])
     logger.info(
         "Accepted the dataset",
         extra={"jobName": state.job_name, "records": state.records, "jobs": len(state.shards)},

@@ -23,6 +23,6 @@ def template() -> dict:
 @pytest.fixture
 def pipeline(template, monkeypatch, request):
     options = dict(getattr(request, "param", {}))
-    scorer = scorer_for(options.pop("quality", QUALITY))
+    scorer = options.pop("scorer", None) or scorer_for(options.pop("quality", QUALITY))
     with fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world:
         yield Pipeline(template, world, monkeypatch)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import aws_cdk as cdk
 import boto3
 from aws_cdk.assertions import Template
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
+from evalcore.suite import DEFAULT_SUITES_DIR
 from evalctl.simulation.bedrock_output import oriented
 from evalctl.simulation.template import resources_of
 from evalctl.simulation.template_runtime import (
@@ -71,8 +73,8 @@ E2E_SETTINGS = PipelineSettings(
 )
 
 
-def synthesize(settings: PipelineSettings) -> dict:
-    stack = EvaluationPipelineStack(cdk.App(), "E2E", settings=settings)
+def synthesize(settings: PipelineSettings, suites_dir: Path = DEFAULT_SUITES_DIR) -> dict:
+    stack = EvaluationPipelineStack(cdk.App(), "E2E", settings=settings, suites_dir=suites_dir)
     return Template.from_stack(stack).to_json()
 
 
