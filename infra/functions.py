@@ -251,7 +251,8 @@ class PipelineFunctions(Construct):
                 )
 
         self._allow(self.poll, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
-        for function in (self.stop_job, self.release_leaked_slots):
+        # release_slot stops a job whose run hit an error, before giving its slot back.
+        for function in (self.stop_job, self.release_slot, self.release_leaked_slots):
             self._allow(function, "StopEvaluationJobs", ["bedrock:StopEvaluationJob"], [job_arn])
 
         storage.grant_list(self.parse, [RESULTS_PREFIX, REPORTS_PREFIX])
@@ -280,6 +281,7 @@ class PipelineFunctions(Construct):
             self.submit_job,
             self.poll,
             self.stop_job,
+            self.release_slot,
             self.release_leaked_slots,
             self.record_failure,
         ):

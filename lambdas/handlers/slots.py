@@ -62,7 +62,12 @@ def acquire(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def release(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Give the slot back; after a step raised while the job may still run, stop it first, so
+    a freed slot never leaves a job running beside the next one."""
     state = RunState.from_json(event)
+    running = state.status is None or not state.status.finished
+    if state.error is not None and state.job_arn and running:
+        _stop(state.job_arn)
     if state.slot_acquired:
         released = Ledger.from_environment().release(slot_holder(state))
         logger.info("Released job slot", extra={"holder": state.job_name, "held": released})
@@ -80,16 +85,21 @@ def _run_job_names(execution_input: dict[str, Any]) -> list[str]:
     return names
 
 
+def _stop(job_arn: str) -> None:
+    """Best effort: a job that ended meanwhile refuses to stop, which is what we wanted."""
+    try:
+        call_bedrock(bedrock_client().stop_evaluation_job, jobIdentifier=job_arn)
+        logger.warning("Stopped a job its run could no longer watch", extra={"jobArn": job_arn})
+    except ClientError as error:
+        logger.warning("Could not stop a job", extra={"jobArn": job_arn, "error": str(error)})
+
+
 def _stop_if_running(job_name: str) -> None:
     pages = bedrock_client().get_paginator("list_evaluation_jobs").paginate(nameContains=job_name)
     for page in pages:
         for job in page.get("jobSummaries", []):
             if job.get("jobName") == job_name and job.get("status") == "InProgress":
-                try:
-                    call_bedrock(bedrock_client().stop_evaluation_job, jobIdentifier=job["jobArn"])
-                    logger.warning("Stopped a job its execution left running", extra=job)
-                except ClientError as error:
-                    logger.warning("Could not stop a leaked job", extra={"error": str(error)})
+                _stop(job["jobArn"])
 
 
 @logger.inject_lambda_context

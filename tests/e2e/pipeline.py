@@ -133,6 +133,8 @@ class Pipeline:
         deploy_functions(
             template, self.resolver, boto3.client("lambda"), boto3.client("iam"), self.runner
         )
+        for variable, value in self.runner.shared_environment().items():
+            monkeypatch.setenv(variable, value)
         definition = self.resolver(machine["Properties"]["DefinitionString"])
         self.sfn = boto3.client("stepfunctions")
         created = self.sfn.create_state_machine(

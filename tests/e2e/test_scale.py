@@ -176,7 +176,9 @@ def load_template(load_suites) -> dict:
     settings = PipelineSettings(
         poll_min_wait_seconds=1,
         poll_max_wait_seconds=1,
-        slot_wait_seconds=1,
+        # Runs waiting for a slot ask again every few seconds: every request is a Lambda call,
+        # and the in-process Lambdas run one at a time.
+        slot_wait_seconds=4,
         run_limit_seconds=600,
         cleanup_allowance_seconds=60,
         execution_timeout_hours=1,

@@ -11,7 +11,7 @@ from evalcore.run_limit import RUN_LIMIT_ENV
 from evalctl.simulation.aws import lambda_context
 from handlers import slots
 from handlers.ledger import Ledger
-from tests.handlers.conftest import KEY, start
+from tests.handlers.conftest import KEY, start, submitted
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +96,12 @@ def _minimal_request(name: str, bucket: str) -> dict:
         "inferenceConfig": {"models": [{"bedrockModel": {"modelIdentifier": "m"}}]},
         "outputDataConfig": {"s3Uri": f"s3://{bucket}/results/x/"},
     }
+
+
+def test_after_an_error_the_running_job_is_stopped_before_its_slot_is_freed(world):
+    state = submitted(start(world))
+    failed = {**state, "error": {"Error": "ResultsNotFound", "Cause": "{}"}}
+    released = slots.release(failed, lambda_context())
+    assert released["slotAcquired"] is False
+    assert world.bedrock.jobs[state["jobArn"]].status == "Stopping"
+    assert Ledger(world.ledger_table).holders() == {}

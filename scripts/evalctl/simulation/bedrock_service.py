@@ -165,6 +165,12 @@ class FakeBedrockEvaluations(Stubber):
         self.peak_running = max(self.peak_running, self.running)
         return {"jobArn": arn}
 
+    def _settle_stops(self) -> None:
+        """A stop has taken effect by the time another job is asked for."""
+        for job in self.jobs.values():
+            if job.status == "Stopping":
+                job.status = "Stopped"
+
     @property
     def running(self) -> int:
         return sum(job.status in RUNNING_STATUSES for job in self.jobs.values())
