@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from evalcore.dataset import MAX_LINE_BYTES, MAX_PROMPTS_PER_JOB, validate_dataset
-from evalcore.shards import MAX_SHARDS_PER_RUN
 from evalcore.errors import Problem, SuiteError
 from evalcore.results import MalformedLine, iter_result_records
+from evalcore.shards import MAX_SHARDS_PER_RUN
 from evalcore.suite import load_suite, load_suite_file, parse_suite, suite_for_dataset_key
 
 

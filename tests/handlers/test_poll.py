@@ -31,3 +31,11 @@ def test_the_wait_grows_with_the_jobs_age_within_the_deployed_bounds(world, monk
     job = next(iter(world.bedrock.jobs.values()))
     job.created -= timedelta(hours=1)  # a quarter of an hour's age is far above the cap
     assert poll.handler(state, lambda_context())["waitSeconds"] == 9
+
+
+def test_a_check_after_the_runs_limit_marks_it_overdue(world):
+    state = submitted(start(world), lambda_context())
+    assert poll.handler(state, lambda_context())["overdue"] is False
+    late = {**state, "startedAt": "2026-01-01T00:00:00.000Z", "runLimitSeconds": 3600}
+    checked = poll.handler(late, lambda_context())
+    assert (checked["status"], checked["overdue"]) == ("InProgress", True)

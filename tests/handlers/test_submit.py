@@ -3,7 +3,9 @@ import json
 import pytest
 
 from evalcore.errors import DatasetError, SuiteError
+from evalcore.run_limit import RUN_LIMIT_ENV
 from evalcore.run_state import RunStateError
+from evalcore.suite import DEFAULT_SUITES_DIR, SUITES_DIR_ENV
 from evalctl.simulation.aws import ROLE_ARN, fake_aws, lambda_context
 from evalctl.simulation.bedrock_service import LEGACY, NOT_FOUND
 from evalctl.simulation.emf import datapoints, emf_records
@@ -178,3 +180,12 @@ def test_re_uploading_the_key_while_the_job_runs_does_not_change_what_is_judged(
     assert world.read_bytes(state["stagedKey"]) == staged_before
     assert {low["prompt"] for low in summary["lowScores"]} == {"p4"}  # the validated prompts
     assert (summary["promptsSubmitted"], summary["resultsReceived"]) == (4, 4)
+
+
+def test_the_run_limit_is_the_suites_when_shorter(world, monkeypatch, tmp_path):
+    suite = json.loads((DEFAULT_SUITES_DIR / "support-assistant.json").read_text())
+    (tmp_path / "support-assistant.json").write_text(json.dumps({**suite, "maxRunHours": 2}))
+    monkeypatch.setenv(RUN_LIMIT_ENV, str(12 * 3600))
+    assert submitted(start(world), lambda_context())["runLimitSeconds"] == 12 * 3600
+    monkeypatch.setenv(SUITES_DIR_ENV, str(tmp_path))
+    assert submitted(start(world), lambda_context())["runLimitSeconds"] == 2 * 3600

@@ -1,6 +1,9 @@
+import dataclasses
+
 import pytest
 
 from evalcore.polling import MAX_WAIT_SECONDS, MIN_WAIT_SECONDS
+from evalcore.suite import load_suite
 from infra.settings import PipelineSettings
 
 
@@ -59,3 +62,10 @@ def test_the_longest_run_must_stay_far_below_the_history_limit():
         )
     with pytest.raises(ValueError, match="over the budget of 12500"):
         PipelineSettings.from_context(Context(maxShardsPerRun="50"))
+
+
+def test_a_suite_asking_for_more_time_than_the_stack_gives_fails_synth():
+    suite = dataclasses.replace(load_suite("support-assistant"), max_run_hours=13)
+    with pytest.raises(ValueError, match="maxRunHours=13 is longer than the stack's"):
+        PipelineSettings().check_suites([suite])
+    PipelineSettings().check_suites([dataclasses.replace(suite, max_run_hours=2)])
