@@ -2,12 +2,16 @@
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.retries.standard import RetryContext, ThrottledRetryableChecker
 
 from handlers.runtime import (
     BedrockQuotaExceeded,
     BedrockThrottled,
     BedrockUnavailable,
+    bedrock_client,
     call_bedrock,
+    dynamodb_client,
+    s3_client,
 )
 
 
@@ -37,3 +41,13 @@ def test_retryable_errors_are_told_apart(code, error):
 def test_every_other_error_fails_as_itself(code):
     with pytest.raises(ClientError, match=code):
         call_bedrock(failing(code))
+
+
+def test_s3_and_bedrock_clients_retry_transient_errors_with_jittered_backoff(world):
+    """botocore's standard mode: exponential backoff with full jitter on throttling (S3's
+    SlowDown among them) and 5xx, before an error reaches the state machine."""
+    for client in (s3_client(), bedrock_client(), dynamodb_client()):
+        assert client.meta.config.retries["mode"] == "standard"
+    slow_down = {"Error": {"Code": "SlowDown", "Message": "Please reduce your request rate."}}
+    context = RetryContext(attempt_number=1, parsed_response=slow_down)
+    assert ThrottledRetryableChecker().is_retryable(context)
