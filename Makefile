@@ -1,5 +1,6 @@
 # Two entry points for newcomers and CI:
-#   make run   - set everything up, synthesize the stack with cdk-nag, plan the example suite
+#   make run   - set everything up, synthesize the stack with cdk-nag, plan the example suite,
+#                then simulate its run offline (evalctl simulate: moto and a stand-in judge)
 #   make test  - set everything up, lint, type-check, run the whole offline test suite, then
 #                scan the synthesized template with cfn-lint and checkov (make scan)
 # Everything installs into .venv/ and node_modules/ inside the checkout, so nothing leaks
@@ -20,7 +21,7 @@ TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup browser run synth plan test lint scan format clean
+.PHONY: setup browser run synth plan simulate test lint scan format clean
 
 # The HTML report is tested in a real headless browser: Debian's chromium package, driven by
 # Playwright with executable_path (Playwright's own browser download cannot work offline).
@@ -61,7 +62,12 @@ synth: setup
 plan: setup
 	$(BIN)/evalctl plan examples/datasets/support-assistant.jsonl --suite support-assistant
 
-run: synth plan
+# The whole flow offline: the synthesized state machine runs in moto with the real handlers
+# and a stand-in judge; summary, metrics, message and alarms are printed, labelled SIMULATED.
+simulate: setup
+	$(BIN)/evalctl simulate examples/datasets/support-assistant.jsonl --suite support-assistant
+
+run: synth plan simulate
 
 lint: setup
 	$(BIN)/ruff check .

@@ -20,18 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
+
+from evalcore.job_kinds import JobKind
+
+__all__ = ["PERMISSIONS", "JobKind", "extra_grants", "model_actions", "needs_bucket_cors"]
 
 USER_GUIDE = "https://docs.aws.amazon.com/bedrock/latest/userguide/"
-
-
-class JobKind(StrEnum):
-    """The kinds of evaluation job Bedrock runs; each has its own service-role page."""
-
-    AUTOMATIC = "automatic"  # programmatic metrics (Accuracy, Robustness, Toxicity)
-    JUDGE = "judge"  # model evaluation scored by an evaluator (judge) model
-    KNOWLEDGE_BASE = "knowledge-base"  # RAG evaluation of a knowledge base
-    HUMAN = "human"  # human workers through a SageMaker A2I flow definition
+# For a customer-managed key on the job's output (kms-encryption pages of the user guide).
+OUTPUT_KEY_ACTIONS = ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")
 
 
 @dataclass(frozen=True)

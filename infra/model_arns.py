@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from evalcore.job_kinds import APPLICATION_PROFILE_MARKER
 from evalcore.model_ids import base_model_id, inference_profile_geography
 
 
@@ -41,13 +42,23 @@ def foundation_model_arn(model_id: str, *, partition: str) -> str:
 def model_arns(model_id: str, *, partition: str, region: str, account: str) -> ModelArns:
     """Map one identifier from a suite to the ARNs InvokeModel must be allowed on.
 
-    - `arn:...` (a provisioned or imported model, an application profile) is used as it is;
+    - `arn:...:foundation-model/<id>` -> `<id>` as a foundation model in every Region;
+    - `arn:...:application-inference-profile/...` is a profile, used as it is;
+    - any other `arn:...` (a provisioned or imported model) is used as it is;
     - `us.amazon.nova-lite-v1:0` -> the profile in this account and Region, plus
       `amazon.nova-lite-v1:0` as a foundation model in every Region;
     - `anthropic.claude-...` -> the foundation model in every Region.
     """
     if not model_id:
         raise ValueError("a model identifier must not be empty")
+    if ":foundation-model/" in model_id:
+        # A foundation-model ARN (a RAG generator's modelArn) is the model in every Region.
+        base = model_id.rsplit("/", 1)[-1]
+        return ModelArns(foundation_models=(foundation_model_arn(base, partition=partition),))
+    if APPLICATION_PROFILE_MARKER in model_id:
+        # The models it routes to are not in its ARN: the suite's own grant is the profile;
+        # its models are resolved with GetInferenceProfile (README "Inference profiles").
+        return ModelArns(inference_profiles=(model_id,))
     if model_id.startswith("arn:"):
         return ModelArns(other=(model_id,))
     geography = inference_profile_geography(model_id)

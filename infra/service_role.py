@@ -11,6 +11,7 @@ from constructs import Construct
 
 from evalcore.layout import RESULTS_PREFIX, STAGING_PREFIX
 from infra.bedrock_permissions import (
+    OUTPUT_KEY_ACTIONS,
     AccountResource,
     JobKind,
     extra_grants,
@@ -66,6 +67,7 @@ class EvaluationServiceRole(Construct):
         bucket: s3.IBucket,
         model_ids: Iterable[str],
         job_kinds: Set[JobKind] = DEFAULT_JOB_KINDS,
+        output_keys: Iterable[str] = (),
     ) -> None:
         super().__init__(scope, construct_id)
         models = suite_model_arns(self, model_ids)
@@ -124,6 +126,15 @@ class EvaluationServiceRole(Construct):
                     sid=grant.sid,
                     actions=list(grant.actions),
                     resources=[account_resource_arn(self, r) for r in grant.resources],
+                )
+            )
+        keys = sorted(output_keys)
+        if keys:
+            # Suites that encrypt their job output with their own key (outputKmsKeyId); the key
+            # policy must also allow Bedrock (README "Encrypting job output").
+            document.add_statements(
+                iam.PolicyStatement(
+                    sid="UseOutputKeys", actions=list(OUTPUT_KEY_ACTIONS), resources=keys
                 )
             )
         if models.inference_profiles:

@@ -9,7 +9,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
-from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites
+from evalcore.suite import DEFAULT_SUITES_DIR, Suite, load_all_suites
 from infra.bedrock_permissions import JobKind, needs_bucket_cors
 from infra.functions import PipelineFunctions
 from infra.ledger import PipelineLedger
@@ -20,18 +20,28 @@ from infra.storage import PipelineBucket
 from infra.trigger import DatasetUploadTrigger
 from infra.workflow import EvaluationWorkflow
 
-# Every shipped suite is a model evaluation scored by a judge model. A change that adds
-# programmatic, knowledge-base or human suites adds their kinds here: the service role's grants
-# and the bucket's CORS rule (human jobs only) follow from this set.
-SUITE_JOB_KINDS: frozenset[JobKind] = frozenset({JobKind.JUDGE})
+
+def _suites(suites_dir: Path) -> list[Suite]:
+    suites = load_all_suites(suites_dir)
+    if not suites:
+        raise ValueError(f"no suites in {suites_dir}: add one before deploying the pipeline")
+    return suites
 
 
 def suite_model_identifiers(suites_dir: Path) -> frozenset[str]:
     """Every model any suite may invoke; IAM on the models is scoped to exactly these."""
-    suites = load_all_suites(suites_dir)
-    if not suites:
-        raise ValueError(f"no suites in {suites_dir}: add one before deploying the pipeline")
-    return frozenset().union(*(suite.model_identifiers for suite in suites))
+    return frozenset().union(*(suite.model_identifiers for suite in _suites(suites_dir)))
+
+
+def suite_job_kinds(suites_dir: Path) -> frozenset[JobKind]:
+    """The kinds of job the suites submit: the service role's grants and the bucket's CORS rule
+    (human jobs only) follow from this set, so a new kind of suite is a `cdk deploy`."""
+    return frozenset(suite.kind for suite in _suites(suites_dir))
+
+
+def suite_output_keys(suites_dir: Path) -> frozenset[str]:
+    """The customer-managed KMS keys suites encrypt their job output with."""
+    return frozenset(s.output_kms_key_id for s in _suites(suites_dir) if s.output_kms_key_id)
 
 
 class EvaluationPipelineStack(cdk.Stack):
@@ -57,13 +67,14 @@ class EvaluationPipelineStack(cdk.Stack):
         settings = settings or PipelineSettings()
         model_ids = suite_model_identifiers(suites_dir)
         settings.check_suites(load_all_suites(suites_dir))
+        job_kinds = suite_job_kinds(suites_dir)
 
         storage = PipelineBucket(
             self,
             "Storage",
             results_retention=settings.results_retention,
             # False today: only human suites need CORS, and none ships yet.
-            cors_for_human_jobs=needs_bucket_cors(SUITE_JOB_KINDS),
+            cors_for_human_jobs=needs_bucket_cors(job_kinds),
         )
         self.bucket = storage.bucket
 
@@ -72,7 +83,8 @@ class EvaluationPipelineStack(cdk.Stack):
             "EvaluationServiceRole",
             bucket=self.bucket,
             model_ids=model_ids,
-            job_kinds=SUITE_JOB_KINDS,
+            job_kinds=job_kinds,
+            output_keys=suite_output_keys(suites_dir),
         ).role
 
         # The job semaphore, parse markers and latest-run pointers (DynamoDB).

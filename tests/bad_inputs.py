@@ -15,7 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from evalcore.dataset import MAX_LINE_BYTES, MAX_PROMPTS_PER_JOB, validate_dataset
+from evalcore.dataset import MAX_LINE_BYTES, MAX_PROMPTS_PER_JOB
+from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import Problem, SuiteError
 from evalcore.results import MalformedLine, iter_result_records
 from evalcore.shards import MAX_SHARDS_PER_RUN
@@ -69,6 +70,10 @@ def lines(*records: Any) -> list[bytes]:
 # What a deployment with the default maxShardsPerRun accepts in one upload.
 MAX_PROMPTS_PER_RUN = MAX_PROMPTS_PER_JOB * MAX_SHARDS_PER_RUN
 LIVE = {"mode": "bedrock", "modelIdentifier": "us.amazon.nova-lite-v1:0"}
+RAG_TURN = {
+    "prompt": {"content": [{"text": "q"}]},
+    "referenceResponses": [{"content": [{"text": "r"}]}],
+}
 OK_ROW = {
     "automatedEvaluationResult": {"scores": [{"metricName": "Builtin.Correctness", "result": 1}]}
 }
@@ -77,12 +82,14 @@ CATALOGUE: tuple[BadInput, ...] = (
     # Suite files
     BadInput("misspelt key", Where.SUITE, suite(thresholds=None, threshold={}), "threshold",
              "did you mean 'thresholds'?"),
-    BadInput("custom metrics", Where.SUITE, suite(customMetrics=[{"name": "brevity"}]),
-             "customMetrics", "not supported yet"),
-    BadInput("RAG job kind", Where.SUITE, suite(applicationType="RagEvaluation"),
-             "applicationType", "not supported yet"),
-    BadInput("human-evaluation block", Where.SUITE, suite(human={"flowDefinitionArn": "arn"}),
-             "human", "not supported yet"),
+    BadInput("custom metric defined inline", Where.SUITE,
+             suite(customMetrics=[{"name": "brevity"}]),
+             "customMetrics", "metric names from the metric library"),
+    BadInput("RAG job named the API's way", Where.SUITE, suite(applicationType="RagEvaluation"),
+             "applicationType", "not a suite key"),
+    BadInput("human-evaluation block in a judge suite", Where.SUITE,
+             suite(human={"flowDefinitionArn": "arn"}),
+             "human", "only read by human suites"),
     BadInput("live-model key in a pre-computed suite", Where.SUITE,
              suite(inference={"mode": "precomputed", "sourceIdentifier": "a",
                               "modelIdentifier": "us.amazon.nova-lite-v1:0"}),
@@ -98,6 +105,29 @@ CATALOGUE: tuple[BadInput, ...] = (
     BadInput("threshold on a metric not evaluated", Where.SUITE,
              suite(thresholds={"Builtin.Helpfulnes": 0.5}),
              "thresholds.Builtin.Helpfulnes", "did you mean 'Builtin.Helpfulness'?"),
+    BadInput("metric of another kind of job", Where.SUITE,
+             suite(metrics=["Builtin.ContextRelevance"], thresholds={}), "metrics[0]",
+             "is not a built-in metric of judge jobs (it belongs to knowledge-base (retrieve)"),
+    BadInput("custom metric defined but not in metrics", Where.SUITE,
+             suite(customMetrics=["response_brevity"]), "customMetrics.response_brevity",
+             "is defined but not listed in metrics"),
+    BadInput("custom metric in metrics but not defined", Where.SUITE,
+             suite(metrics=["Builtin.Correctness", "response_brevity"]), "metrics[1]",
+             "nor one of the suite's customMetrics"),
+    BadInput("template variable the job kind does not fill", Where.SUITE,
+             suite(customMetrics=["rag_comprehensiveness"], metrics=["rag_comprehensiveness"],
+                   thresholds={}),
+             "instructions", "use {{context}}, which judge jobs do not substitute"),
+    BadInput("judge missing", Where.SUITE, suite(evaluatorModel=None), "evaluatorModel",
+             "is missing: judge jobs are scored by a judge model"),
+    BadInput("application inference profile as judge", Where.SUITE,
+             suite(evaluatorModel="arn:aws:bedrock:us-east-1:123456789012:"
+                                  "application-inference-profile/a1b2c3d4e5f6"),
+             "evaluatorModel", "accepts as a target, not as a judge"),
+    BadInput("judge for a programmatic job", Where.SUITE,
+             suite(kind="automatic", inference=LIVE, taskType="QuestionAndAnswer",
+                   metrics=["Builtin.Accuracy"], thresholds={}),
+             "evaluatorModel", "is set but automatic jobs use no judge model"),
     BadInput("metric without its prefix", Where.SUITE,
              suite(metrics=["Correctness"], thresholds={}),
              "metrics[0]", "did you mean 'Builtin.Correctness'?"),
@@ -134,6 +164,19 @@ CATALOGUE: tuple[BadInput, ...] = (
              "must be a string, got number"),
     BadInput("prompt missing", Where.DATASET, lines({"question": "hi"}), "prompt", "is missing"),
     BadInput("prompt blank", Where.DATASET, lines({"prompt": " "}), "prompt", "is empty"),
+    BadInput("prompt records for a knowledge-base suite", Where.DATASET,
+             lines({"prompt": "q", "referenceResponse": "r"}), "conversationTurns",
+             "this line is a model-evaluation record (prompt)", suite="rag-kb-retrieve"),
+    BadInput("two turns for a retrieve-only evaluation", Where.DATASET,
+             lines({"conversationTurns": [RAG_TURN, RAG_TURN]}), "conversationTurns",
+             "must be a list of 1-1 turns for a retrieve evaluation", suite="rag-kb-retrieve"),
+    BadInput("pre-computed RAG output from another source", Where.DATASET,
+             lines({"conversationTurns": [{**RAG_TURN, "output": {
+                 "knowledgeBaseIdentifier": "other",
+                 "retrievedResults": {"retrievalResults": []}}}]}),
+             "conversationTurns[0].output.knowledgeBaseIdentifier",
+             "but the suite's rag.sourceIdentifier is 'docs-search-v1'",
+             suite="rag-precomputed-retrieve"),
     BadInput("RAG dataset for a model-evaluation suite", Where.DATASET,
              lines({"conversationTurns": [{"prompt": {"content": [{"text": "q"}]}}]}), "<record>",
              "this is a RAG dataset (conversationTurns)"),
@@ -211,7 +254,7 @@ def _suite_problems(case: BadInput) -> list[Problem]:
 
 
 def _dataset_problems(case: BadInput) -> list[Problem]:
-    stats = validate_dataset(
+    stats = validate_for_suite(
         case.value,
         load_suite(case.suite),
         f"datasets/{case.suite}/d.jsonl",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evalcore.dataset import DatasetStats
+from evalcore.job_kinds import JobKind
 from evalcore.model_ids import base_model_id
 from evalcore.suite import InferenceMode, Suite
 
@@ -59,7 +60,9 @@ def load_prices(path: Path = PRICES_FILE) -> dict[str, dict[str, float]]:
 
 
 def price_for(model_id: str, prices: dict[str, dict[str, float]]) -> dict[str, float] | None:
-    """Inference profiles cost what their underlying model costs."""
+    """Inference profiles cost what their underlying model costs; a foundation-model ARN what
+    the model it names costs."""
+    model_id = model_id.rsplit(":foundation-model/", 1)[-1]
     return prices.get(model_id) or prices.get(base_model_id(model_id))
 
 
@@ -68,12 +71,21 @@ def estimate_cost(
 ) -> CostEstimate:
     prices = load_prices() if prices is None else prices
     notes: list[str] = []
-    judge_price = price_for(suite.evaluator_model, prices)
-    judge_usd = None
-    if judge_price is None:
+    # A model comparison judges the dataset once per model; other kinds run one job.
+    live = [
+        t for t in suite.target_models if t.mode is InferenceMode.BEDROCK and t.model_identifier
+    ]
+    jobs = len(suite.target_models) if suite.kind in (JobKind.JUDGE, JobKind.AUTOMATIC) else 1
+    judge_price = price_for(suite.evaluator_model, prices) if suite.evaluator_model else None
+    judge_usd: float | None = None
+    if not suite.evaluator_model:
+        judge_usd = 0.0
+        if suite.kind is JobKind.HUMAN:
+            notes.append("human workers' time is not included")
+    elif judge_price is None:
         notes.append(f"no price for judge {suite.evaluator_model}: add it to prices.json")
     else:
-        calls = stats.records * len(suite.metrics)
+        calls = jobs * stats.records * len(suite.metrics)
         judge_usd = round(
             calls
             * (
@@ -84,17 +96,18 @@ def estimate_cost(
             4,
         )
     inference_usd: float | None = 0.0
-    if suite.inference.mode is InferenceMode.BEDROCK:
-        model = suite.inference.model_identifier
+    for target in live:
+        model = target.model_identifier
         target_price = price_for(model, prices)
         if target_price is None:
             inference_usd = None
             notes.append(f"no price for target model {model}: add it to prices.json")
-        else:
+        elif inference_usd is not None:
             input_tokens = stats.prompt_chars / CHARS_PER_TOKEN
             output_tokens = stats.records * LIVE_OUTPUT_TOKENS_PER_PROMPT
             inference_usd = round(
-                (input_tokens * target_price["input"] + output_tokens * target_price["output"])
+                inference_usd
+                + (input_tokens * target_price["input"] + output_tokens * target_price["output"])
                 / 1000,
                 4,
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from evalcore.defaults import UNCATEGORIZED
@@ -66,51 +66,73 @@ class DatasetStats:
 def _check_model_responses(
     value: object, suite: Suite, source: str, line: int, problems: list[Problem]
 ) -> int:
-    """Returns the response length so the caller can count it; 0 when invalid."""
-    expected = suite.inference.source_identifier
-    if not isinstance(value, list) or len(value) != 1:
+    """Returns the responses' length so the caller can count it; 0 when invalid.
+
+    One entry per pre-computed target: one for a judge job, up to two for a human comparison.
+    """
+    expected = _precomputed_sources(suite)
+    if not isinstance(value, list) or len(value) != len(expected):
+        count = "exactly one entry" if len(expected) == 1 else f"{len(expected)} entries"
         problems.append(
             Problem(
                 source,
                 "modelResponses",
-                "must be a list with exactly one entry",
-                f'use [{{"response": "...", "modelIdentifier": "{expected}"}}]',
+                f"must be a list with {count}",
+                f'use [{{"response": "...", "modelIdentifier": "{expected[0]}"}}]',
                 line,
             )
         )
         return 0
-    entry = value[0]
-    if not isinstance(entry, dict):
-        problems.append(
-            Problem(source, "modelResponses[0]", "must be an object", "see README", line)
-        )
-        return 0
-    response = entry.get("response")
-    if not isinstance(response, str) or not response.strip():
-        problems.append(
-            Problem(
-                source,
-                "modelResponses[0].response",
-                "is missing or empty"
-                if response is None or isinstance(response, str)
-                else f"must be a string, got {json_type(response)}",
-                "add the application's answer to this prompt",
-                line,
+    total = 0
+    for index, entry in enumerate(value):
+        where = f"modelResponses[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(source, where, "must be an object", "see README", line))
+            continue
+        response = entry.get("response")
+        if not isinstance(response, str) or not response.strip():
+            problems.append(
+                Problem(
+                    source,
+                    f"{where}.response",
+                    "is missing or empty"
+                    if response is None or isinstance(response, str)
+                    else f"must be a string, got {json_type(response)}",
+                    "add the application's answer to this prompt",
+                    line,
+                )
             )
-        )
-        response = ""
-    identifier = entry.get("modelIdentifier")
-    if identifier != expected:
-        problems.append(
-            Problem(
-                source,
-                "modelResponses[0].modelIdentifier",
-                f"is {identifier!r} but the suite's inference sourceIdentifier is {expected!r}",
-                f'set it to "{expected}" (or change the suite)',
-                line,
+            response = ""
+        total += len(response)
+        identifier = entry.get("modelIdentifier")
+        wanted = expected[index] if len(expected) == 1 else identifier
+        if identifier != wanted or identifier not in expected:
+            names = " or ".join(repr(e) for e in expected)
+            problems.append(
+                Problem(
+                    source,
+                    f"{where}.modelIdentifier",
+                    f"is {identifier!r} but the suite's inference sourceIdentifier is {names}",
+                    f'set it to "{expected[0]}" (or change the suite)'
+                    if len(expected) == 1
+                    else f"use each of {names} once",
+                    line,
+                )
             )
+    identifiers = [e.get("modelIdentifier") for e in value if isinstance(e, dict)]
+    if len(expected) > 1 and len(set(identifiers)) != len(identifiers):
+        problems.append(
+            Problem(source, "modelResponses", "names a source twice", "one entry each", line)
         )
-    return len(response)
+    return total
+
+
+def _precomputed_sources(suite: Suite) -> list[str]:
+    return [
+        target.source_identifier
+        for target in suite.target_models
+        if target.mode is InferenceMode.PRECOMPUTED
+    ]
 
 
 def _check_record(
@@ -123,15 +145,20 @@ def _check_record(
         )
         return
     if "prompt" not in record:
-        other = next((kind for key, kind in OTHER_KINDS if key in record), None)
+        other = next(((key, kind) for key, kind in OTHER_KINDS if key in record), None)
         if other is not None:
+            rag = other[0] == "conversationTurns"
             problems.append(
                 Problem(
                     source,
                     "<record>",
-                    f"this is {other}; model-evaluation suites take {PROMPT_RECORD}",
-                    f"upload a model-evaluation dataset ({PROMPT_RECORD} per line) for this suite; "
-                    "other job kinds are planned in issue 8",
+                    f"this is {other[1]}; model-evaluation suites take {PROMPT_RECORD}",
+                    f"upload a model-evaluation dataset ({PROMPT_RECORD} per line) for this suite"
+                    + (
+                        '; RAG datasets belong to a suite with "kind": "knowledge-base"'
+                        if rag
+                        else ""
+                    ),
                     line,
                 )
             )
@@ -183,9 +210,9 @@ def _check_record(
     else:
         stats.categories[category or UNCATEGORIZED] += 1
     responses = record.get("modelResponses")
-    if suite.inference.mode is InferenceMode.PRECOMPUTED:
+    if _precomputed_sources(suite):
         stats.response_chars += _check_model_responses(responses, suite, source, line, problems)
-    elif suite.inference.mode is InferenceMode.BEDROCK and responses is not None:
+    elif responses is not None:
         problems.append(
             Problem(
                 source,
@@ -262,13 +289,32 @@ def _line_bytes(raw: str | bytes) -> int:
     return len(raw) if len(raw) * 4 <= MAX_LINE_BYTES else len(raw.encode("utf-8", "replace"))
 
 
+RecordCheck = Callable[[object, DatasetStats, int, list[Problem]], None]
+
+
 def validate_dataset(
     lines: Iterable[str | bytes],
     suite: Suite,
     source: str = "<dataset>",
     max_records: int = MAX_PROMPTS_PER_JOB,
 ) -> DatasetStats:
-    """Check every line of a dataset against the suite; never raises for bad data.
+    """Check every line of a model-evaluation dataset against the suite; never raises for bad
+    data."""
+
+    def check(record: object, stats: DatasetStats, line: int, problems: list[Problem]) -> None:
+        _check_record(record, suite, stats, line, problems)
+
+    return validate_records(lines, check, source, max_records)
+
+
+def validate_records(
+    lines: Iterable[str | bytes],
+    check_record: RecordCheck,
+    source: str = "<dataset>",
+    max_records: int = MAX_PROMPTS_PER_JOB,
+) -> DatasetStats:
+    """The reading every kind of dataset shares (strict UTF-8, line and file caps, blank and
+    broken lines); `check_record` judges each decoded record.
 
     Reading stops, leaving the rest of `lines` unconsumed, once the file is past
     MAX_DATASET_BYTES or MAX_RECORDS_READ records: such a file cannot be valid.
@@ -339,7 +385,7 @@ def validate_dataset(
             stats.records += 1
             continue
         stats.records += 1
-        _check_record(record, suite, stats, number, problems)
+        check_record(record, stats, number, problems)
     if stats.records == 0:
         problems.append(
             Problem(source, "<file>", "holds no records", "add one JSON object per line")

@@ -15,3 +15,5 @@ MAX_CATEGORY_DIMENSIONS = 5
 # CloudWatch namespace and Powertools service name of every function of the pipeline.
 METRICS_NAMESPACE = "BedrockEvaluation"
 SERVICE_NAME = "bedrock-eval-pipeline"
+# Passages a knowledge base returns per query in a RAG evaluation when the suite names no number.
+RAG_NUMBER_OF_RESULTS = 5

@@ -4,9 +4,10 @@ A job can complete with fewer rows than it was given prompts, and a short file w
 summarise as a good run. Rows are matched by content, not by position: Bedrock splits its output
 over several files with no documented order, so an order-preserving match would report a
 reordered but complete output as broken. The content compared is what Bedrock echoes back in
-each row's `inputRecord`: the prompt and the reference response. Dataset lines with the same
-prompt and reference are interchangeable for this check, so they are counted as a multiset:
-two such lines need two rows.
+each row's `inputRecord`: the prompt and the reference response (for a RAG row, those of every
+conversation turn; text may be nested as `{"text"}` or `{"content": [{"text"}]}`). Dataset
+lines with the same prompt and reference are interchangeable for this check, so they are
+counted as a multiset: two such lines need two rows.
 
 Mismatches are reported by line number only (dataset line, output file and line), never with
 the prompt text, because the error is logged and recorded in failure.json.
@@ -28,12 +29,46 @@ class ResultsMismatch(Exception):
     """The job's output does not hold exactly one row per staged dataset line."""
 
 
+def _text(value: Any) -> str | None:
+    """Text in the shapes records use: a string, `{"text"}`, `{"content": [{"text"}]}` or a
+    list of those (RAG references); None when there is none."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _text(value["text"] if "text" in value else value.get("content"))
+    if isinstance(value, list) and value:
+        texts = [_text(item) for item in value]
+        return None if any(t is None for t in texts) else "\n".join(str(t) for t in texts)
+    return None
+
+
 def _key(record: Mapping[str, Any]) -> MatchKey | None:
-    prompt = record.get("prompt")
+    """Prompt and reference; for a RAG record, every turn's (the conversation is the unit)."""
+    turns = record.get("conversationTurns")
+    if isinstance(turns, list):
+        if not turns or not all(isinstance(turn, dict) for turn in turns):
+            return None
+        prompts = [_text(turn.get("prompt")) for turn in turns]
+        references = [_text(turn.get("referenceResponses")) for turn in turns]
+        if any(prompt is None for prompt in prompts):
+            return None
+        return json.dumps(prompts), json.dumps(references)
+    prompt = _text(record.get("prompt"))
     reference = record.get("referenceResponse")
-    if not isinstance(prompt, str) or not (reference is None or isinstance(reference, str)):
+    if prompt is None or not (reference is None or _text(reference) is not None):
         return None
-    return prompt, reference
+    return prompt, None if reference is None else _text(reference)
+
+
+def _echoed_record(row: Any) -> Any:
+    """The dataset record a result row echoes: `inputRecord`, or for a RAG row its turns'."""
+    if not isinstance(row, dict):
+        return None
+    turns = row.get("conversationTurns")
+    if isinstance(turns, list):
+        inputs = [turn.get("inputRecord") if isinstance(turn, dict) else None for turn in turns]
+        return {"conversationTurns": inputs}
+    return row.get("inputRecord")
 
 
 def _loads(line: bytes | str) -> Any:
@@ -118,8 +153,7 @@ class ResultMatcher:
 
     def _match(self, line: bytes | str, row: OutputRow) -> None:
         self._rows += 1
-        parsed = _loads(line)
-        input_record = parsed.get("inputRecord") if isinstance(parsed, dict) else None
+        input_record = _echoed_record(_loads(line))
         key = _key(input_record) if isinstance(input_record, dict) else None
         if key is None or key not in self._first_line:
             self._unmatched.append(row)

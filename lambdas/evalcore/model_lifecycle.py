@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from evalcore.errors import Problem
+from evalcore.job_kinds import JobKind
 from evalcore.model_ids import base_model_id, inference_profile_geography
 from evalcore.suite import InferenceMode, Suite
 
@@ -30,6 +31,7 @@ EVALUATOR_MODELS_PAGE = (
 )
 EVALUATOR_FIELD = "evaluatorModel"
 INFERENCE_MODEL_FIELD = "inference.modelIdentifier"
+RAG_GENERATOR_FIELD = "rag.generatorModel"
 # A judge Bedrock lists as an evaluator model, and the one the shipped suites use.
 EXAMPLE_EVALUATOR = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
@@ -81,9 +83,15 @@ class ModelReference:
 
 
 def suite_model_references(suite: Suite) -> tuple[ModelReference, ...]:
-    references = [ModelReference(EVALUATOR_FIELD, suite.evaluator_model)]
-    if suite.inference.mode is InferenceMode.BEDROCK and suite.inference.model_identifier:
-        references.append(ModelReference(INFERENCE_MODEL_FIELD, suite.inference.model_identifier))
+    """The judge (programmatic and human jobs have none), every live target of a comparison,
+    and a knowledge-base suite's generator model."""
+    references = []
+    if suite.evaluator_model:
+        references.append(ModelReference(EVALUATOR_FIELD, suite.evaluator_model))
+    field = RAG_GENERATOR_FIELD if suite.kind is JobKind.KNOWLEDGE_BASE else INFERENCE_MODEL_FIELD
+    for target in suite.target_models:
+        if target.mode is InferenceMode.BEDROCK and target.model_identifier:
+            references.append(ModelReference(field, target.model_identifier))
     return tuple(references)
 
 
@@ -108,9 +116,8 @@ def _foundation_model_id(model_arn: str) -> str:
 
 
 def _is_profile(identifier: str) -> bool:
-    return (
-        inference_profile_geography(identifier) is not None or ":inference-profile/" in identifier
-    )
+    """A system profile (id or ARN) or an application profile ARN: both route to models."""
+    return inference_profile_geography(identifier) is not None or "inference-profile/" in identifier
 
 
 def _describe(lifecycle: Lifecycle, model_id: str, answer: Mapping[str, Any] | None) -> str:

@@ -11,24 +11,78 @@ because decoding is most of the parse step's time: see scripts/benchmark.py.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 
+from evalcore.human_results import records_from_human_row
 from evalcore.layout import OUTPUT_SUFFIX
+from evalcore.result_records import MalformedLine, ResultRecord, Score, category_of, prompt_text
+
+_new_score = tuple.__new__  # Score's own __new__ is a Python function; this skips it
+
+__all__ = [
+    "MalformedLine",
+    "ResultRecord",
+    "Score",
+    "find_output_keys",
+    "is_job_metadata",
+    "is_job_output",
+    "iter_result_records",
+    "prompt_text",
+]
 
 PERMISSION_CHECK_SENTINEL = "amazon-bedrock-evaluations-permission-check"
 CUSTOM_METRICS_FOLDER = "custom_metrics"
 
 
-def is_job_output(key: str) -> bool:
+def is_job_metadata(key: str) -> bool:
+    """Bedrock's own files beside the results: metric definitions, the permission check."""
     parts = key.split("/")
-    return (
-        parts[-1].endswith(OUTPUT_SUFFIX)
-        and CUSTOM_METRICS_FOLDER not in parts[:-1]
-        and PERMISSION_CHECK_SENTINEL not in parts
-    )
+    return CUSTOM_METRICS_FOLDER in parts[:-1] or PERMISSION_CHECK_SENTINEL in parts
+
+
+def is_job_output(key: str) -> bool:
+    return key.endswith(OUTPUT_SUFFIX) and not is_job_metadata(key)
+
+
+RESULT_KEYS = ("automatedEvaluationResult", "conversationTurns", "humanEvaluationResult")
+# Folders Bedrock nests under `<job-name>/<job-id>/`: the two parts before one name the job.
+_LAYOUT_FOLDERS = ("models", "inference_configs", "datasets")
+
+
+def looks_like_results(first_line: str | bytes) -> bool:
+    """Whether a JSONL file's first record is an evaluation result row of any kind (users
+    download and commit outputs under other names than `<uuid>_output.jsonl`)."""
+    try:
+        row = _decode(first_line)
+    except orjson.JSONDecodeError:
+        return False
+    if not isinstance(row, dict):
+        return False
+    turns = row.get("conversationTurns")
+    if isinstance(turns, list):  # a RAG *dataset* has turns too, but no results in them
+        return any(isinstance(t, dict) and "results" in t for t in turns)
+    return any(key in row for key in RESULT_KEYS)
+
+
+def output_job(key: str) -> str:
+    """Which job wrote an output, from Bedrock's layout (`<job-name>/<job-id>/models/...`,
+    `.../inference_configs/...`, `.../datasets/...`); the file's folder when the layout is
+    not there (a file renamed or moved by hand)."""
+    parts = key.split("/")
+    for index, part in enumerate(parts[:-1]):
+        if part in _LAYOUT_FOLDERS and index >= 2:
+            return "/".join(parts[index - 2 : index])
+    return "/".join(parts[:-1]) or "."
+
+
+def output_model(key: str) -> str | None:
+    """The model folder Bedrock names in an automated job's layout, if any."""
+    parts = key.split("/")
+    if "models" in parts[:-2]:
+        return parts[parts.index("models") + 1]
+    return None
 
 
 def find_output_keys(keys: Iterable[str], output_prefix: str) -> list[str]:
@@ -39,60 +93,6 @@ def find_output_keys(keys: Iterable[str], output_prefix: str) -> list[str]:
     """
     prefix = output_prefix if output_prefix.endswith("/") else output_prefix + "/"
     return sorted(k for k in keys if k.startswith(prefix) and is_job_output(k))
-
-
-class Score(NamedTuple):
-    """One judge's verdict on one metric: immutable and typed like the dataclasses here, but a
-    NamedTuple because a full job builds 25,000 of them and a frozen dataclass's __init__
-    (one object.__setattr__ per field) was a third of the parse time."""
-
-    metric: str
-    result: float | str | None
-    explanation: str = ""
-
-
-_new_score = tuple.__new__  # Score's own __new__ is a Python function; this skips it
-
-
-@dataclass(frozen=True)
-class ResultRecord:
-    """One judged prompt (or one RAG conversation turn)."""
-
-    source: str
-    line: int
-    prompt: str
-    category: str | None
-    scores: tuple[Score, ...]
-    response: str = ""
-
-
-@dataclass(frozen=True)
-class MalformedLine:
-    source: str
-    line: int
-    reason: str
-
-
-def _text(value: object) -> str:
-    """The first text in the nested shapes RAG records use for prompts and outputs."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        if isinstance(value.get("text"), str):
-            return value["text"]
-        for key in ("content", "prompt"):
-            if key in value:
-                return _text(value[key])
-    if isinstance(value, list) and value:
-        return _text(value[0])
-    return ""
-
-
-def _category(value: object) -> str | None:
-    """Categories key the per-category tables: a number or object there would break sorting."""
-    if value is None or isinstance(value, str):
-        return value
-    raise ValueError(f"category {value!r} is not a string")
 
 
 def _explanation(details: Any) -> str:
@@ -133,21 +133,31 @@ def _scores(raw_scores: object) -> tuple[Score, ...]:
     return tuple(scores)
 
 
+def _response(row: dict, input_record: dict) -> str:
+    """The response the judge scored: Bedrock's own (top-level `modelResponses`, documented in
+    model-evaluation-report-s3.html) when it generated them, else the pre-computed one the
+    dataset carried inside `inputRecord`."""
+    responses = row.get("modelResponses") or input_record.get("modelResponses") or [{}]
+    first = responses[0]  # a LookupError (an object, not a list) is an unexpected shape
+    return prompt_text(first.get("response", ""))
+
+
 def _records_from_row(row: dict, source: str, line: int) -> list[ResultRecord]:
     if "automatedEvaluationResult" in row:
         evaluation = row["automatedEvaluationResult"]
         input_record = row.get("inputRecord") or {}
-        responses = input_record.get("modelResponses") or [{}]
         return [
             ResultRecord(
                 source,
                 line,
-                _text(input_record.get("prompt", "")),
-                _category(input_record.get("category")),
+                prompt_text(input_record.get("prompt", "")),
+                category_of(input_record.get("category")),
                 _scores(evaluation.get("scores")),
-                _text(responses[0].get("response", "")) if responses else "",
+                _response(row, input_record),
             )
         ]
+    if "humanEvaluationResult" in row:
+        return records_from_human_row(row, source, line)
     if "conversationTurns" in row:
         records = []
         for turn in row["conversationTurns"]:
@@ -157,14 +167,16 @@ def _records_from_row(row: dict, source: str, line: int) -> list[ResultRecord]:
                 ResultRecord(
                     source=source,
                     line=line,
-                    prompt=_text(input_record.get("prompt", "")),
-                    category=_category(row.get("category") or input_record.get("category")),
+                    prompt=prompt_text(input_record.get("prompt", "")),
+                    category=category_of(row.get("category") or input_record.get("category")),
                     scores=_scores(turn.get("results")),
-                    response=_text(output),
+                    response=prompt_text(output),
                 )
             )
         return records
-    raise ValueError("neither automatedEvaluationResult nor conversationTurns is present")
+    raise ValueError(
+        "none of automatedEvaluationResult, conversationTurns, humanEvaluationResult is present"
+    )
 
 
 def _decode(raw: str | bytes) -> object:

@@ -12,16 +12,20 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from evalcore import api_patterns
+from evalcore.custom_metrics import CustomMetric
 from evalcore.defaults import LOW_SCORE_THRESHOLD, MAX_CATEGORY_DIMENSIONS, REGRESSION_TOLERANCE
 from evalcore.errors import Problem, SuiteError
+from evalcore.inference import InferenceConfig, InferenceMode
+from evalcore.job_kinds import APPLICATION_PROFILE_MARKER, JobKind, Scope, scope_of
 from evalcore.json_values import json_type, key_label
 from evalcore.layout import DATASET_SUFFIX, DATASETS_PREFIX, suite_name_from_dataset_key
-from evalcore.metrics import JUDGE_MODEL_METRICS, Direction, direction_of
+from evalcore.metrics import Direction, direction_of
+from evalcore.suite_kinds import HumanConfig, RagConfig, RagSource, parse_kind
+from evalcore.suite_sections import parse_kind_sections
 
 DEFAULT_SUITES_DIR = Path(__file__).resolve().parent.parent / "suites"
 SUITES_DIR_ENV = "EVAL_SUITES_DIR"
@@ -37,6 +41,7 @@ README_SUITES = "README section 'Suites'"
 SUITE_KEYS = (
     "name",
     "description",
+    "kind",
     "evaluatorModel",
     "inference",
     "taskType",
@@ -49,42 +54,29 @@ SUITE_KEYS = (
     "categoryDimensions",
     "maxCategoryDimensions",
     "budgetUsd",
+    "rag",
+    "customMetrics",
+    "human",
+    "outputKmsKeyId",
     "maxRunHours",
 )
 INFERENCE_KEYS_BY_MODE: dict[str, tuple[str, ...]] = {
     "precomputed": ("mode", "sourceIdentifier"),
-    "bedrock": ("mode", "modelIdentifier", "inferenceParams"),
+    "bedrock": ("mode", "modelIdentifier", "inferenceParams", "profileModel"),
 }
 THRESHOLD_KEYS = ("min", "max")
-# Keys of job kinds this pipeline cannot submit yet. Silently dropping them would submit a job
-# of another kind (a built-in-metric judge job), so each is refused with what it would need.
-NOT_SUPPORTED_YET: dict[str, str] = {
-    "customMetrics": "custom metrics",
-    "customMetricConfig": "custom metrics",
-    "applicationType": "job kinds other than model evaluation (RAG evaluation)",
-    "ragConfigs": "RAG evaluation",
-    "knowledgeBase": "RAG evaluation",
-    "knowledgeBaseConfig": "RAG evaluation",
-    "human": "human evaluation",
-    "humanWorkflowConfig": "human evaluation",
-    "models": "model comparison (several target models)",
+# CreateEvaluationJob's own names, which people copy from the API reference or an article into
+# a suite: each is refused with the suite key that says the same thing.
+API_KEYS: dict[str, str] = {
+    "customMetricConfig": 'list library metrics in "customMetrics" and in "metrics"',
+    "applicationType": 'set "kind": "knowledge-base" for a RAG evaluation',
+    "ragConfigs": 'set "kind": "knowledge-base" and describe the source in "rag"',
+    "knowledgeBase": 'set "kind": "knowledge-base" and describe the source in "rag"',
+    "knowledgeBaseConfig": 'set "kind": "knowledge-base" and describe the source in "rag"',
+    "humanWorkflowConfig": 'set "kind": "human" and describe the review in "human"',
+    "models": 'list the target models in "inference" (one job per model)',
+    "customerEncryptionKeyId": 'name the key in "outputKmsKeyId"',
 }
-PLANNED_IN = "issue 8 ('Every kind of Bedrock evaluation job, from one suite file')"
-
-
-class InferenceMode(StrEnum):
-    """Where the responses under evaluation come from."""
-
-    PRECOMPUTED = "precomputed"  # the dataset carries the application's responses
-    BEDROCK = "bedrock"  # Bedrock generates them with a model during the job
-
-
-@dataclass(frozen=True)
-class InferenceConfig:
-    mode: InferenceMode
-    source_identifier: str = ""
-    model_identifier: str = ""
-    inference_params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,13 +115,40 @@ class Suite:
     # A run of this suite is stopped after this long (never longer than the stack's limit).
     max_run_hours: int | None = None
     source: str = "<suite>"
+    kind: JobKind = JobKind.JUDGE
+    rag: RagConfig | None = None
+    custom_metrics: tuple[CustomMetric, ...] = ()
+    human: HumanConfig | None = None
+    # Every target model; several mean one job per model (a human job compares up to two).
+    targets: tuple[InferenceConfig, ...] = ()
+    output_kms_key_id: str | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """What this kind of job (and RAG mode) accepts: metrics, task types, variables."""
+        return scope_of(self.kind, self.rag.mode if self.rag else None)
+
+    @property
+    def target_models(self) -> tuple[InferenceConfig, ...]:
+        return self.targets or (self.inference,)
 
     @property
     def model_identifiers(self) -> frozenset[str]:
-        """Every Bedrock model the evaluation job will invoke: the judge and any live target."""
-        models = {self.evaluator_model}
-        if self.inference.mode is InferenceMode.BEDROCK:
-            models.add(self.inference.model_identifier)
+        """Every Bedrock model the jobs will invoke: the judge, live targets, a RAG generator."""
+        models = {self.evaluator_model} if self.evaluator_model else set()
+        if self.kind is JobKind.KNOWLEDGE_BASE:
+            if (
+                self.rag
+                and self.rag.source is RagSource.KNOWLEDGE_BASE
+                and self.rag.generator_model
+            ):
+                models.add(self.rag.generator_model)
+            return frozenset(models)
+        for target in self.target_models:
+            if target.mode is InferenceMode.BEDROCK:
+                models.add(target.model_identifier)
+                if target.profile_model:
+                    models.add(target.profile_model)
         return frozenset(models)
 
     def tolerance_for(self, metric: str) -> float:
@@ -159,15 +178,13 @@ def _check_keys(
         if key in allowed:
             continue
         field_name = f"{where}.{key_label(key)}" if where else key_label(key)
-        if not where and key in NOT_SUPPORTED_YET:
+        if not where and key in API_KEYS:
             problems.append(
                 Problem(
                     source,
                     field_name,
-                    f"is not supported yet: this pipeline submits LLM-as-a-judge model-evaluation "
-                    f"jobs with built-in metrics only; {NOT_SUPPORTED_YET[key]} is planned in "
-                    f"{PLANNED_IN}",
-                    f"remove {key!r} (the {README_SUITES} lists every key a suite takes)",
+                    "is CreateEvaluationJob's field, not a suite key",
+                    f"{API_KEYS[key]} (the {README_SUITES} lists every key a suite takes)",
                 )
             )
         elif elsewhere and key in elsewhere:
@@ -312,44 +329,58 @@ def _parse_inference(raw: Any, source: str, problems: list[Problem]) -> Inferenc
         return None
     if len(problems) > problem_count:
         return None
-    return InferenceConfig(mode=mode, model_identifier=model_id, inference_params=params)
+    profile_model = _parse_profile_model(raw, model_id, source, problems)
+    if len(problems) > problem_count:
+        return None
+    return InferenceConfig(
+        mode=mode,
+        model_identifier=model_id,
+        inference_params=params,
+        profile_model=profile_model,
+    )
 
 
-def _parse_metrics(raw: Any, source: str, problems: list[Problem]) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not raw:
-        problems.append(
-            Problem(source, "metrics", "must be a non-empty list", 'e.g. ["Builtin.Correctness"]')
-        )
-        return ()
-    if len(raw) > MAX_METRICS:
-        problems.append(
-            Problem(source, "metrics", f"has {len(raw)} entries", f"keep at most {MAX_METRICS}")
-        )
-    for index, name in enumerate(raw):
-        if not isinstance(name, str):
+def _parse_profile_model(raw: dict, model_id: str, source: str, problems: list[Problem]) -> str:
+    """An application inference profile's ARN does not say which model it routes to, and IAM
+    must allow that model too: the suite names it (the model or system profile the application
+    profile was created from)."""
+    profile_model = raw.get("profileModel", "")
+    is_application_profile = APPLICATION_PROFILE_MARKER in model_id
+    if not is_application_profile:
+        if profile_model:
             problems.append(
                 Problem(
                     source,
-                    f"metrics[{index}]",
-                    f"must be a string, got {json_type(name)}",
-                    'e.g. "Builtin.Correctness"',
+                    "inference.profileModel",
+                    "only applies when modelIdentifier is an application inference profile",
+                    "remove profileModel",
                 )
             )
-        elif name not in JUDGE_MODEL_METRICS:
-            problems.append(
-                Problem(
-                    source,
-                    f"metrics[{index}]",
-                    f"{name!r} is not a built-in LLM-as-a-judge metric"
-                    + did_you_mean(name, JUDGE_MODEL_METRICS),
-                    "use one of " + ", ".join(sorted(JUDGE_MODEL_METRICS)),
-                )
+        return ""
+    fix = (
+        "name the model or system inference profile the application profile copies "
+        "(aws bedrock get-inference-profile shows it), e.g. 'us.amazon.nova-lite-v1:0'"
+    )
+    if not isinstance(profile_model, str) or not profile_model:
+        problems.append(
+            Problem(
+                source,
+                "inference.profileModel",
+                "is missing: the service role must be allowed the model an application "
+                "inference profile routes to, and its ARN does not name it",
+                fix,
             )
-    if not all(isinstance(name, str) for name in raw):
-        return ()
-    if len(set(raw)) != len(raw):
-        problems.append(Problem(source, "metrics", "lists a metric twice", "remove duplicates"))
-    return tuple(raw)
+        )
+        return ""
+    _check_api_value(
+        profile_model,
+        api_patterns.model_identifier(),
+        "inference.profileModel",
+        fix,
+        source,
+        problems,
+    )
+    return profile_model
 
 
 def _parse_score(
@@ -477,26 +508,6 @@ def task_types() -> tuple[str, ...]:
     return (DEFAULT_TASK_TYPE, *api_patterns.task_type().enum)
 
 
-def _parse_task_type(value: Any, source: str, problems: list[Problem]) -> str:
-    allowed = task_types()
-    fix = f"use {DEFAULT_TASK_TYPE!r} for LLM-as-a-judge jobs (or one of {', '.join(allowed[1:])})"
-    if not isinstance(value, str):
-        problems.append(
-            Problem(source, "taskType", f"must be a string, got {json_type(value)}", fix)
-        )
-        return DEFAULT_TASK_TYPE
-    if value not in allowed:
-        problems.append(
-            Problem(
-                source,
-                "taskType",
-                f"{value!r} is not a task type Bedrock accepts{did_you_mean(value, allowed)}",
-                fix,
-            )
-        )
-    return value
-
-
 def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     """Build a Suite from decoded JSON, reporting every problem at once."""
     problems: list[Problem] = []
@@ -515,26 +526,10 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
                 "use up to 32 lowercase letters, digits and hyphens (it becomes part of job names)",
             )
         )
-    evaluator = _require(
-        data,
-        "evaluatorModel",
-        str,
-        source,
-        problems,
-        "name the judge: a foundation-model id or a system inference profile",
-    )
-    if evaluator is not None and not _check_api_value(
-        evaluator,
-        api_patterns.evaluator_model_identifier(),
-        "evaluatorModel",
-        "name the judge: a foundation-model id (e.g. 'anthropic.claude-3-5-sonnet-20240620-v1:0') "
-        "or a system inference profile (e.g. 'us.amazon.nova-pro-v1:0')",
-        source,
-        problems,
-    ):
-        evaluator = None
-    inference = _parse_inference(data.get("inference"), source, problems)
-    metrics = _parse_metrics(data.get("metrics"), source, problems)
+    kind = parse_kind(data.get("kind"), source, problems)
+    sections = parse_kind_sections(data, kind, source, problems, _parse_inference)
+    metrics = sections.metrics
+    inference = sections.targets[0] if sections.targets else None
     thresholds = _parse_thresholds(data.get("thresholds", {}), metrics, source, problems)
     tolerances = _parse_tolerances(data.get("regressionTolerances", {}), metrics, source, problems)
     low = _parse_score(data, "lowScoreThreshold", LOW_SCORE_THRESHOLD, source, problems)
@@ -546,7 +541,7 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     category_dimensions = _parse_string_list(data, "categoryDimensions", source, problems)
     budget = _parse_budget(data, source, problems)
     max_run_hours = _parse_positive_int(data, "maxRunHours", None, source, problems)
-    task_type = _parse_task_type(data.get("taskType", DEFAULT_TASK_TYPE), source, problems)
+    task_type = sections.task_type
     description = data.get("description", "")
     if not isinstance(description, str):
         problems.append(
@@ -557,12 +552,12 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
                 "quote the text",
             )
         )
-    if problems or name is None or evaluator is None or inference is None:
+    if problems or name is None or inference is None:
         raise SuiteError(problems)
     return Suite(
         name=name,
         description=description,
-        evaluator_model=evaluator,
+        evaluator_model=sections.evaluator,
         inference=inference,
         metrics=metrics,
         task_type=task_type,
@@ -576,6 +571,12 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
         budget_usd=budget,
         max_run_hours=max_run_hours,
         source=source,
+        kind=kind,
+        rag=sections.rag,
+        custom_metrics=sections.custom_metrics,
+        human=sections.human,
+        targets=sections.targets,
+        output_kms_key_id=sections.kms_key,
     )
 
 

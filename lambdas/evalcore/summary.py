@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from evalcore.metrics import Direction
+from evalcore.model_comparison import ModelComparison
 from evalcore.results import MalformedLine
 from evalcore.run_state import DatasetRef
 
@@ -291,6 +292,8 @@ class Summary:
     prompts_submitted: int | None = None
     results_received: int | None = None
     schema_version: int = SCHEMA_VERSION
+    # Several target models (one job each): their means side by side and the best one named.
+    model_comparison: ModelComparison | None = None
 
     @property
     def passed(self) -> bool:
@@ -330,6 +333,9 @@ class Summary:
             "thresholdBreaches": [breach.to_json() for breach in self.threshold_breaches],
             "comparison": None if self.comparison is None else self.comparison.to_json(),
             "verdict": self.verdict.value,
+            "modelComparison": None
+            if self.model_comparison is None
+            else self.model_comparison.to_json(),
         }
 
     @classmethod
@@ -367,4 +373,7 @@ class Summary:
             ),
             comparison=None if comparison is None else Comparison.from_json(comparison),
             verdict=Verdict(data["verdict"]),
+            model_comparison=None
+            if data.get("modelComparison") is None
+            else ModelComparison.from_json(data["modelComparison"]),
         )

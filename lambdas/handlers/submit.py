@@ -13,9 +13,11 @@ from typing import IO, Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
+from evalcore import job_specs
 from evalcore.cost import estimate_cost
-from evalcore.dataset import MAX_PROMPTS_PER_JOB, DatasetStats, validate_dataset
-from evalcore.errors import DatasetError, InputError, SuiteError
+from evalcore.dataset import MAX_PROMPTS_PER_JOB, DatasetStats
+from evalcore.dataset_kinds import validate_for_suite
+from evalcore.errors import DatasetError, InputError, Problem, SuiteError
 from evalcore.job_request import build_create_job_request, staged_key_for
 from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_limit import DEFAULT_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV, run_limit_for
@@ -67,6 +69,24 @@ def create_job(request: dict[str, Any]) -> str:
         return arn
 
 
+def _refuse_comparisons(suite: Suite) -> None:
+    """A model comparison is several jobs; one execution of the workflow polls one job."""
+    if len(job_specs.jobs_for(suite)) > 1:
+        raise SuiteError(
+            [
+                Problem(
+                    suite.source,
+                    "inference",
+                    f"names {len(suite.target_models)} models: a comparison runs one job per "
+                    "model, and the pipeline runs one job per upload",
+                    "start the jobs with `evalctl plan` + `aws bedrock create-evaluation-job`, "
+                    "then `evalctl summarize --compare` (README 'Model comparison'), or make one "
+                    "suite per model",
+                )
+            ]
+        )
+
+
 def validate_into(dataset: DatasetRef, suite: Suite, sink: IO[bytes]) -> DatasetStats:
     """Validate the pinned version, writing the normalised lines it validated into `sink`.
 
@@ -76,7 +96,7 @@ def validate_into(dataset: DatasetRef, suite: Suite, sink: IO[bytes]) -> Dataset
         s3io.iter_lines(dataset.bucket, dataset.key, dataset.version_id), sink=sink
     )
     try:
-        stats = validate_dataset(
+        stats = validate_for_suite(
             normaliser, suite, dataset.uri, max_records=MAX_PROMPTS_PER_JOB * max_shards()
         )
     except DatasetError as error:
@@ -134,6 +154,7 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any], bool]:
     state = RunState.from_json(event)
     dataset = state.dataset
     suite = suite_for_dataset_key(dataset.key)
+    _refuse_comparisons(suite)
     staged_key = staged_key_for(suite, dataset)
     with tempfile.SpooledTemporaryFile(max_size=STAGING_SPOOL_BYTES) as staged:
         stats = validate_into(dataset, suite, staged)

@@ -32,12 +32,18 @@ COMMANDS: dict[str, Command] = {
     "guardrails": Command(
         "evalctl.guardrails", "run prompts through a guardrail and compare with the expectation"
     ),
+    "run": Command(
+        "evalctl.run", "upload a dataset to the deployed stack, follow the run, print the verdict"
+    ),
     "jobs": Command("evalctl.jobs", "list, show and stop this stack's evaluation jobs"),
     "report": Command(
         "evalctl.report", "write a Markdown and a self-contained HTML report of a run"
     ),
     "gate": Command(
         "evalctl.gate", "fail (exit 1) on broken thresholds or a regression beyond judge noise"
+    ),
+    "simulate": Command(
+        "evalctl.simulate", "run a suite and dataset offline through the synthesized stack"
     ),
 }
 

@@ -75,13 +75,23 @@ def stats_from_scenarios(scenarios: Sequence[Scenario]) -> DatasetStats:
     return stats
 
 
-def _dataset_stats(path: Path, suite: Suite) -> DatasetStats:
+def dataset_stats(path: Path, suite: Suite) -> DatasetStats:
+    """A local dataset validated against the suite; every problem raised at once."""
     if not path.is_file():
         raise DatasetError([Problem(str(path), "<file>", "does not exist", "check the path")])
     with path.open("rb") as lines:
         stats = validate_dataset(lines, suite, source=str(path))
     stats.raise_for_problems()
     return stats
+
+
+def over_budget(total: float | None, budget: float) -> str | None:
+    """Why an estimate fails its budget (completing "the estimate ..."), or None when within."""
+    if total is None:
+        return "cannot be checked: a price is unknown"
+    if total > budget:
+        return f"is ${total - budget:,.4f} above the budget of ${budget:,.2f}"
+    return None
 
 
 def _usd(value: float | None) -> str:
@@ -98,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     scenarios = load_scenarios(args.collect_scenarios) if args.collect_scenarios else []
     stats = (
-        _dataset_stats(args.dataset, suite)
+        dataset_stats(args.dataset, suite)
         if args.dataset is not None
         else stats_from_scenarios(scenarios)
     )
@@ -152,14 +162,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     if budget is None:
         return 0
-    if total is not None and total <= budget:
+    reason = over_budget(total, budget)
+    if reason is None:
         print(f"within the budget of ${budget:,.2f}", file=sys.stderr)
         return 0
-    reason = (
-        "cannot be checked: a price is unknown"
-        if total is None
-        else f"is ${total - budget:,.4f} above the budget of ${budget:,.2f}"
-    )
     if args.force:
         print(f"warning: the estimate {reason}; going on (--force)", file=sys.stderr)
         return 0

@@ -5,6 +5,7 @@ The dataset is normalised exactly as the pipeline stages it (byte-order mark, CR
 lines). With --check-account it also asks Bedrock, with your credentials, whether every model
 the suite names is still ACTIVE, as the pipeline does before it starts a job; without it,
 plan makes no AWS call.
+A model comparison starts one job per model: its requests are printed as a JSON list.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from evalcore import naming
 from evalcore.cost import estimate_cost
-from evalcore.dataset import validate_dataset
+from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import DatasetError, Problem, SuiteError
-from evalcore.job_request import build_create_job_request
+from evalcore.job_request import build_create_job_requests
 from evalcore.layout import DATASETS_PREFIX
 from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_state import DatasetRef
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     with args.dataset.open("rb") as lines:
         normaliser = DatasetNormaliser(lines)
         try:
-            stats = validate_dataset(normaliser, suite, source=str(args.dataset))
+            stats = validate_for_suite(normaliser, suite, source=str(args.dataset))
         except DatasetError as error:
             raise DatasetError(
                 [normaliser.in_upload_numbering(p) for p in error.problems]
@@ -87,17 +89,19 @@ def run(args: argparse.Namespace) -> int:
         check_account(suite, args.region, args.services)
 
     key = f"{DATASETS_PREFIX}{suite.name}/{args.dataset.name}"
-    request = build_create_job_request(
-        suite,
-        DatasetRef(args.bucket or _STAND_IN_BUCKET, key, args.version_id or _STAND_IN_VERSION),
-        role_arn=args.role_arn or ROLE_PLACEHOLDER,
-    )
-    text = json.dumps(_with_placeholders(request, args), indent=2)
+    dataset = DatasetRef(args.bucket or _STAND_IN_BUCKET, key, args.version_id or _STAND_IN_VERSION)
+    requests = build_create_job_requests(suite, dataset, role_arn=args.role_arn or ROLE_PLACEHOLDER)
+    # A comparison's jobs read one staged copy, named after the run's own job name.
+    run_name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
+    shown = [_with_placeholders(request, args, run_name) for request in requests]
+    text = json.dumps(shown[0] if len(shown) == 1 else shown, indent=2)
     estimate = estimate_cost(suite, stats)
     total = estimate.total_usd
     print(
         f"{args.dataset}: {stats.records} prompts valid for suite {suite.name!r} "
-        f"({len(suite.metrics)} metrics, judge {suite.evaluator_model}); "
+        f"({suite.scope.label} job, {len(suite.metrics)} metrics"
+        f"{f', judge {suite.evaluator_model}' if suite.evaluator_model else ''}"
+        f"{f', {len(requests)} jobs (one per model)' if len(requests) > 1 else ''}); "
         f"estimated cost {'unknown' if total is None else f'${total:.2f}'}",
         file=sys.stderr,
     )
@@ -108,11 +112,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_placeholders(request: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
-    """Replace every value derived from a stand-in; the job name and token derive from both."""
+def _with_placeholders(
+    request: dict[str, Any], args: argparse.Namespace, run_name: str
+) -> dict[str, Any]:
+    """Replace every value derived from a stand-in; the job name and token derive from both.
+
+    The job name keeps no readable part when hidden: several jobs of a comparison are told
+    apart by their inferenceConfig."""
     text = json.dumps(request)
     if not (args.bucket and args.version_id):
         text = text.replace(request["jobName"], JOB_NAME_PLACEHOLDER)
+        text = text.replace(run_name, JOB_NAME_PLACEHOLDER)
         text = text.replace(request["clientRequestToken"], TOKEN_PLACEHOLDER)
     text = text.replace(_STAND_IN_BUCKET, BUCKET_PLACEHOLDER)
     text = text.replace(_STAND_IN_VERSION, VERSION_PLACEHOLDER)

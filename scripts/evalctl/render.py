@@ -48,6 +48,17 @@ def render_summary(summary: Summary, low_scores_shown: int = 5) -> str:
             flag = "  REGRESSION" if change.regressed else ""
             delta = "n/a" if change.delta is None else f"{change.delta:+.3f}"
             lines.append(f"  {metric}: {delta}{flag}")
+    if summary.model_comparison:
+        comparison = summary.model_comparison
+        lines += ["", "Models side by side (mean per metric, * = best):"]
+        for metric, by_model in comparison.metrics.items():
+            best = comparison.best_by_metric.get(metric)
+            cells = ", ".join(
+                f"{model}={_fmt(mean)}{'*' if model == best else ''}"
+                for model, mean in by_model.items()
+            )
+            lines.append(f"  {metric}: {cells}")
+        lines.append(f"Best model: {comparison.best_model or 'none (a tie)'}")
     lows = summary.low_scores[:low_scores_shown]
     if lows:
         lines += ["", f"Worst scores (below {summary.low_score_threshold}), judge's reasoning:"]

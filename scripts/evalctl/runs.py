@@ -24,8 +24,9 @@ from evalcore.results import (
     MalformedLine,
     ResultRecord,
     find_output_keys,
-    is_job_output,
+    is_job_metadata,
     iter_result_records,
+    looks_like_results,
 )
 from evalcore.summary import Summary
 from evalctl.aws import ClientFactory
@@ -62,28 +63,47 @@ class BucketRun:
         return report_prefix(self.suite, self.job) + SUMMARY_FILE
 
 
-def find_local_outputs(results_dir: Path) -> list[Path]:
-    return sorted(
-        path
-        for path in results_dir.rglob("*")
-        if path.is_file() and is_job_output(path.relative_to(results_dir).as_posix())
-    )
+SNIFFED_LINES = 5
 
 
-def local_outputs(results_dir: Path) -> list[Path]:
-    """The folder's job outputs; an error a person can act on when there are none."""
-    if not results_dir.is_dir():
-        raise InputError(
-            [Problem(str(results_dir), "<folder>", "is not a folder", "check the path")]
+def _holds_results(path: Path) -> bool:
+    """Whether one of the first records is a result row (one broken line does not hide a file)."""
+    with path.open("rb") as lines:
+        records = (line for line in lines if line.strip())
+        return any(
+            looks_like_results(line) for _, line in zip(range(SNIFFED_LINES), records, strict=False)
         )
-    outputs = find_local_outputs(results_dir)
+
+
+def find_local_outputs(results: Path) -> list[Path]:
+    """Every JSONL file under `results` (or `results` itself) whose rows are evaluation results,
+    whatever its name: users download and commit outputs as `results.jsonl` or `run-3.jsonl`,
+    not only as Bedrock's `<uuid>_output.jsonl`. Datasets and Bedrock's metadata are skipped."""
+    if results.is_file():
+        candidates = [results]
+    else:
+        candidates = sorted(
+            path
+            for path in results.rglob("*.jsonl")
+            if path.is_file() and not is_job_metadata(path.relative_to(results).as_posix())
+        )
+    return [path for path in candidates if _holds_results(path)]
+
+
+def local_outputs(results: Path) -> list[Path]:
+    """The result files of a file or folder; an error a person can act on when there are none."""
+    if not results.exists():
+        raise InputError([Problem(str(results), "<path>", "does not exist", "check the path")])
+    outputs = find_local_outputs(results)
     if not outputs:
         raise InputError(
             [
                 Problem(
-                    str(results_dir),
-                    "<folder>",
-                    "holds no *_output.jsonl files",
+                    str(results),
+                    "<path>",
+                    "holds no evaluation results (no JSONL whose rows have "
+                    "automatedEvaluationResult, conversationTurns with results, or "
+                    "humanEvaluationResult)",
                     "download the job's output prefix, e.g. aws s3 sync s3://<bucket>/results/...",
                 )
             ]

@@ -1,7 +1,11 @@
-"""`evalctl summarize`: aggregate a downloaded results folder the same way the parse Lambda does.
+"""`evalctl summarize`: aggregate downloaded evaluation results the way the parse Lambda does.
 
-Handy for a job run outside the pipeline (`aws s3 sync s3://bucket/results/... ./out`) and
-for checking a run's numbers without AWS.
+Takes one results file or a folder (searched recursively). Any JSONL whose rows are evaluation
+results counts, whatever its name: users download and commit outputs as `results.jsonl` or
+`run-3.jsonl`, not only Bedrock's `<uuid>_output.jsonl`. A folder holding several jobs'
+outputs is a mistake unless they are a model comparison (`--compare`, or a suite with several
+target models): then each job is aggregated on its own and the models are put side by side;
+otherwise the jobs are merged with a warning naming them.
 """
 
 from __future__ import annotations
@@ -9,13 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.defaults import LOW_SCORE_THRESHOLD
 from evalcore.errors import InputError, Problem
+from evalcore.model_comparison import compare_models
 from evalcore.report import build_summary
-from evalcore.results import iter_result_records
+from evalcore.results import iter_result_records, output_job, output_model
 from evalcore.suite import load_suite
 from evalcore.summary import Baseline, ResultsSource
 from evalctl.commands import add_command_parser
@@ -25,29 +31,74 @@ from evalctl.runs import local_outputs
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = add_command_parser(commands, "summarize", __doc__)
-    parser.add_argument("results_dir", type=Path, help="folder holding *_output.jsonl files")
+    parser.add_argument("results", type=Path, help="a results JSONL file, or a folder of them")
     parser.add_argument("--suite", help="suite name or file: adds floors and low-score threshold")
     parser.add_argument("--previous", type=Path, help="an earlier summary.json to compare with")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="the folder holds one job per model: put the models side by side",
+    )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(run=run)
 
 
+def _label(results: Path, path: Path) -> str:
+    relative = path.relative_to(results).as_posix() if results.is_dir() else path.name
+    return relative
+
+
 def run(args: argparse.Namespace) -> int:
-    outputs = local_outputs(args.results_dir)
+    results: Path = args.results
+    outputs = local_outputs(results)
     suite = load_suite(args.suite) if args.suite else None
-    aggregator = ScoreAggregator(
-        low_score_threshold=suite.low_score_threshold if suite else LOW_SCORE_THRESHOLD
-    )
+    jobs: dict[str, list[Path]] = {}
+    for path in outputs:
+        jobs.setdefault(output_job(_label(results, path)), []).append(path)
+    compare = args.compare or (suite is not None and len(suite.target_models) > 1)
+    if len(jobs) > 1 and not compare:
+        print(
+            f"warning: {results} holds the outputs of {len(jobs)} jobs ({', '.join(sorted(jobs))});"
+            " their scores are merged into one summary. Summarize one job's folder, or pass "
+            "--compare if they are one job per model.",
+            file=sys.stderr,
+        )
+    threshold = suite.low_score_threshold if suite else LOW_SCORE_THRESHOLD
+    pooled = ScoreAggregator(low_score_threshold=threshold)
+    per_job: dict[str, ScoreAggregator] = {}
     for index, path in enumerate(outputs, start=1):
         print(f"[{index}/{len(outputs)}] reading {path}", file=sys.stderr)
+        job = output_job(_label(results, path))
+        model = output_model(_label(results, path)) or job
+        aggregator = per_job.setdefault(model, ScoreAggregator(low_score_threshold=threshold))
         with path.open("rb") as lines:
-            aggregator.add_all(iter_result_records(lines, source=str(path)))
+            for item in iter_result_records(lines, source=str(path)):
+                pooled.add(item)
+                aggregator.add(item)
     summary = build_summary(
-        aggregator,
+        pooled,
         suite=suite,
-        source=ResultsSource(tuple(str(p) for p in outputs), results_dir=str(args.results_dir)),
+        source=ResultsSource(
+            tuple(str(p) for p in outputs),
+            results_dir=str(results if results.is_dir() else results.parent),
+        ),
         baseline=_baseline(args.previous),
     )
+    if compare and len(per_job) > 1:
+        comparison = compare_models(
+            {
+                model: {m: s.mean for m, s in a.metric_results().items()}
+                for model, a in per_job.items()
+            },
+            {
+                model: {
+                    category: {m: s.mean for m, s in table.items()}
+                    for category, table in a.category_results().items()
+                }
+                for model, a in per_job.items()
+            },
+        )
+        summary = replace(summary, model_comparison=comparison)
     print(json.dumps(summary.to_json(), indent=2) if args.json else render_summary(summary))
     return 0
 

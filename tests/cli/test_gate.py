@@ -173,7 +173,7 @@ def test_a_baseline_sharing_no_record_is_invalid_input(tmp_path, capsys):
 
 def test_an_empty_folder_is_explained(tmp_path, capsys):
     assert main(["gate", str(tmp_path), "--min", f"{CORRECTNESS}=0.5"]) == 1
-    assert "holds no *_output.jsonl files" in capsys.readouterr().err
+    assert "holds no evaluation results" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import pytest
 from botocore.stub import Stubber
 
 from evalcore import naming
+from evalctl.simulation.bedrock_rules import service_violations
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "datasets" / "support-assistant.jsonl"
@@ -184,3 +185,23 @@ def test_without_check_account_plan_makes_no_aws_call(bedrock, capsys, evalctl):
 def test_plan_names_a_missing_file(tmp_path, capsys, evalctl):
     assert evalctl(["plan", str(tmp_path / "nope.jsonl"), "--suite", "support-assistant"]) == 1
     assert "nope.jsonl: <file>: does not exist" in capsys.readouterr().err
+
+
+SUITES = sorted(p.stem for p in (REPO / "lambdas" / "suites").glob("*.json"))
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_plan_prints_a_valid_request_for_every_shipped_example(suite, capsys, evalctl):
+    dataset = REPO / "examples" / "datasets" / f"{suite}.jsonl"
+    args = ["plan", str(dataset), "--suite", suite, "--bucket", "my-pipeline-bucket"]
+    args += ["--role-arn", "arn:aws:iam::123456789012:role/eval", "--version-id", "v1"]
+    assert evalctl(args) == 0
+    printed = json.loads(capsys.readouterr().out)
+    requests = printed if isinstance(printed, list) else [printed]
+    client = boto3.client("bedrock", region_name="us-east-1")
+    for request in requests:
+        assert service_violations(client, request) == []
+        with Stubber(client) as stub:
+            stub.add_response("create_evaluation_job", {"jobArn": "arn"}, request)
+            client.create_evaluation_job(**request)
+    assert isinstance(printed, list) == (suite == "model-comparison")

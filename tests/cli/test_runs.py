@@ -32,8 +32,10 @@ def test_a_folder_is_read_once_for_both_statistics_and_per_record_scores(tmp_pat
 
 
 def test_a_missing_folder_or_file_is_explained(tmp_path):
-    with pytest.raises(InputError, match="is not a folder"):
+    with pytest.raises(InputError, match="does not exist"):
         local_outputs(tmp_path / "nope")
+    with pytest.raises(InputError, match="holds no evaluation results"):
+        local_outputs(tmp_path)
     with pytest.raises(InputError, match="is not readable JSON"):
         read_summary_file(tmp_path / "nope.json")
 

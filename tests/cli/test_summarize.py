@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from evalctl.cli import main
-from evalctl.simulation.bedrock_output import jsonl, model_row
+from evalctl.simulation.bedrock_output import jsonl, model_row, rag_row
 from evalctl.simulation.summary_schema import assert_valid_summary
 
 
@@ -74,3 +74,70 @@ def test_an_unreadable_previous_summary_is_named(results_dir, tmp_path, capsys):
     broken.write_text("{nope")
     assert main(["summarize", str(results_dir), "--previous", str(broken)]) == 1
     assert "prev.json: <file>: is not a readable summary.json" in capsys.readouterr().err
+
+
+def test_summarize_reads_a_single_file_under_any_name(tmp_path, capsys):
+    path = tmp_path / "run-3.jsonl"
+    path.write_text("{broken\n" + jsonl([model_row("a", {"Builtin.Correctness": 0.5})]))
+    assert main(["summarize", str(path), "--json"]) == 0
+    summary = assert_valid_summary(json.loads(capsys.readouterr().out))
+    assert (summary["records"], summary["malformedLines"]) == (1, 1)
+
+
+def test_summarize_finds_results_under_other_names_and_skips_datasets(tmp_path, capsys):
+    (tmp_path / "downloaded.jsonl").write_text(jsonl([rag_row("q", {"Builtin.Faithfulness": 1})]))
+    (tmp_path / "dataset.jsonl").write_text(jsonl([{"prompt": "not a result"}]))
+    rag_dataset = {"conversationTurns": [{"prompt": {"content": [{"text": "q"}]}}]}
+    (tmp_path / "rag-dataset.jsonl").write_text(jsonl([rag_dataset]))
+    assert main(["summarize", str(tmp_path), "--json"]) == 0
+    summary = assert_valid_summary(json.loads(capsys.readouterr().out))
+    assert summary["source"]["outputFiles"] == [str(tmp_path / "downloaded.jsonl")]
+    assert summary["metrics"]["Builtin.Faithfulness"]["mean"] == 1.0
+
+
+def test_summarize_refuses_a_folder_without_results(tmp_path, capsys):
+    (tmp_path / "dataset.jsonl").write_text(jsonl([{"prompt": "not a result"}]))
+    assert main(["summarize", str(tmp_path)]) != 0
+    assert "holds no evaluation results" in capsys.readouterr().err
+
+
+def _job_output(root: Path, job: str, model: str, rows: list[dict]) -> None:
+    folder = root / job / "abcdefghijkl" / "models" / model / "taskTypes" / "General"
+    path = folder / "datasets" / "ds" / f"{job}_output.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text(jsonl(rows))
+
+
+def test_a_folder_of_several_jobs_is_merged_with_a_warning(tmp_path, capsys):
+    _job_output(tmp_path, "job-a", "m.a", [model_row("p", {"Builtin.Correctness": 1.0})])
+    _job_output(tmp_path, "job-b", "m.b", [model_row("p", {"Builtin.Correctness": 0.0})])
+    assert main(["summarize", str(tmp_path), "--json"]) == 0
+    out = capsys.readouterr()
+    assert "outputs of 2 jobs (job-a/abcdefghijkl, job-b/abcdefghijkl)" in out.err
+    assert json.loads(out.out)["modelComparison"] is None
+
+
+def test_a_model_comparison_puts_models_side_by_side_and_names_the_best(tmp_path, capsys):
+    rows = {
+        "us.amazon.nova-lite-v1:0": (0.5, 0.1, "billing"),
+        "us.amazon.nova-pro-v1:0": (0.9, 0.0, "billing"),
+    }
+    for index, (model, (correct, harm, category)) in enumerate(rows.items()):
+        scores = {"Builtin.Correctness": correct, "Builtin.Harmfulness": harm}
+        _job_output(tmp_path, f"job-{index}", model, [model_row("p", scores, category=category)])
+    assert main(["summarize", str(tmp_path), "--json", "--suite", "model-comparison"]) == 0
+    out = capsys.readouterr()
+    assert "warning" not in out.err
+    comparison = assert_valid_summary(json.loads(out.out))["modelComparison"]
+    assert comparison["metrics"]["Builtin.Correctness"] == {
+        "us.amazon.nova-lite-v1:0": 0.5,
+        "us.amazon.nova-pro-v1:0": 0.9,
+    }
+    assert comparison["bestByMetric"]["Builtin.Harmfulness"] == "us.amazon.nova-pro-v1:0"
+    assert (
+        comparison["categories"]["billing"]["Builtin.Correctness"]["us.amazon.nova-lite-v1:0"]
+        == 0.5
+    )
+    assert comparison["bestModel"] == "us.amazon.nova-pro-v1:0"
+    assert main(["summarize", str(tmp_path), "--compare"]) == 0
+    assert "Best model: us.amazon.nova-pro-v1:0" in capsys.readouterr().out

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from evalcore.matching import ResultMatcher, ResultsMismatch
+from evalctl.simulation.bedrock_output import jsonl, rag_row
 
 
 def line(prompt: str, reference: str | None = "ref") -> str:
@@ -73,3 +74,20 @@ def test_long_lists_are_cut_short():
     matcher = ResultMatcher([line(f"p{i}") for i in range(30)])
     with pytest.raises(ResultsMismatch, match="and 10 more"):
         matcher.report().raise_if_incomplete("s3://b/staged.jsonl")
+
+
+def test_rag_rows_are_matched_by_their_turns():
+    turn = {
+        "prompt": {"content": [{"text": "q1"}]},
+        "referenceResponses": [{"content": [{"text": "ref"}]}],
+    }
+    dataset = [
+        json.dumps({"conversationTurns": [turn]}),
+        json.dumps({"conversationTurns": [turn | {"prompt": {"content": [{"text": "q2"}]}}]}),
+    ]
+    matcher = ResultMatcher(dataset)
+    rows = jsonl([rag_row("q1", {"Builtin.Faithfulness": 1.0}), rag_row("q3", {})]).splitlines()
+    list(matcher.observe(rows, "out.jsonl"))
+    report = matcher.report()
+    assert report.missing == [2]
+    assert [str(row) for row in report.unmatched] == ["out.jsonl:2"]

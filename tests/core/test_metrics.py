@@ -21,3 +21,18 @@ def test_goodness_and_worsening_follow_the_direction():
     assert Direction.HIGHER_IS_BETTER.goodness(0.25) == 0.25
     assert Direction.LOWER_IS_BETTER.worsening(0.1) == 0.1
     assert Direction.HIGHER_IS_BETTER.worsening(0.1) == -0.1
+
+
+@pytest.mark.parametrize(
+    ("metric", "direction"),
+    [
+        ("Builtin.Toxicity", Direction.LOWER_IS_BETTER),
+        ("Builtin.Robustness", Direction.LOWER_IS_BETTER),
+        ("Builtin.Accuracy", Direction.HIGHER_IS_BETTER),
+        ("Builtin.ContextRelevance", Direction.HIGHER_IS_BETTER),
+        ("Builtin.CitationPrecision", Direction.HIGHER_IS_BETTER),
+        ("Builtin.LogicalCoherence", Direction.HIGHER_IS_BETTER),
+    ],
+)
+def test_programmatic_and_rag_metrics_have_a_direction(metric, direction):
+    assert direction_of(metric) is direction

@@ -1,5 +1,6 @@
+from evalcore.aggregate import ScoreAggregator
 from evalcore.results import MalformedLine, ResultRecord, find_output_keys, iter_result_records
-from evalctl.simulation.bedrock_output import jsonl, model_row, rag_row
+from evalctl.simulation.bedrock_output import jsonl, live_model_row, model_row, rag_row
 
 PREFIX = "results/suite/job-1/"
 
@@ -84,3 +85,44 @@ def test_records_stream_lazily():
 
     first = next(iter_result_records(lines(), "f"))
     assert first.prompt == "first"
+
+
+def test_live_inference_low_scores_show_the_generated_response():
+    (record,) = iter_result_records(
+        jsonl([live_model_row("p", {"Builtin.Correctness": 0.1}, "generated answer")]).splitlines(),
+        "out.jsonl",
+    )
+    assert record.response == "generated answer"
+
+
+def test_categorical_custom_metric_results_are_counted_per_label():
+    rows = [
+        model_row(f"p{i}", {"brand_voice": label})
+        for i, label in enumerate(["on-brand", "neutral", "on-brand"])
+    ]
+    stats = (
+        ScoreAggregator()
+        .add_all(iter_result_records(jsonl(rows).splitlines(), "o"))
+        .metric_results()
+    )
+    assert stats["brand_voice"].labels == {"neutral": 1, "on-brand": 2}
+    assert stats["brand_voice"].mean is None
+
+
+def test_programmatic_rows_without_judge_details_are_aggregated_by_direction():
+    """Automatic jobs write the same row shape with no evaluatorDetails (no judge)."""
+    row = {
+        "automatedEvaluationResult": {
+            "scores": [
+                {"metricName": "Builtin.Accuracy", "result": 0.8},
+                {"metricName": "Builtin.Toxicity", "result": 0.9},
+                {"metricName": "Builtin.Robustness", "result": 0.1},
+            ]
+        },
+        "inputRecord": {"prompt": "p", "referenceResponse": "r"},
+        "modelResponses": [{"response": "generated", "modelIdentifier": "m.x"}],
+    }
+    aggregator = ScoreAggregator().add_all(iter_result_records(jsonl([row]).splitlines(), "o"))
+    assert aggregator.metric_results()["Builtin.Accuracy"].mean == 0.8
+    (low,) = aggregator.low_scores  # a toxicity of 0.9 is bad; a robustness delta of 0.1 is not
+    assert (low.metric, low.response, low.explanation) == ("Builtin.Toxicity", "generated", "")

@@ -179,11 +179,14 @@ def test_an_unknown_key_is_an_error_with_a_suggestion(key, suggestion):
     assert "Suites" in found[key].fix
 
 
-@pytest.mark.parametrize("key", ["customMetrics", "applicationType", "human", "ragConfigs"])
-def test_keys_of_job_kinds_not_supported_yet_are_refused_not_dropped(key):
+@pytest.mark.parametrize(
+    ("key", "suite_key"),
+    [("customMetricConfig", "customMetrics"), ("applicationType", "kind"), ("ragConfigs", "rag")],
+)
+def test_the_apis_own_field_names_point_to_the_suite_key(key, suite_key):
     found = problems_of(valid_suite(**{key: {}}))
-    assert "not supported yet" in found[key].message
-    assert "issue 8" in found[key].message
+    assert "not a suite key" in found[key].message
+    assert f'"{suite_key}"' in found[key].fix
 
 
 def test_nested_objects_are_checked_strictly_too():

@@ -11,14 +11,68 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
 from evalcore.run_metrics import RunMetric
+from evalctl.simulate import synthesized_template
+from evalctl.simulation.aws import fake_aws
+from evalctl.simulation.bedrock_output import oriented
 from evalctl.simulation.bedrock_service import LEGACY
 from evalctl.simulation.emf import datapoints
+from evalctl.simulation.pipeline import MOTO_CONFIG, deployed_pipeline, s3_object_created
+from evalctl.simulation.summary_schema import assert_valid_summary
 from evalctl.simulation.template_runtime import event_pattern_matches
-from tests.e2e.pipeline import GOOD_QUALITY, KEY, SUITE, dataset_rows, s3_object_created
+
+KEY = "datasets/support-assistant/release-42.jsonl"
+# The quality the judge finds per prompt (oriented per metric); p3 is N/A for every metric.
+QUALITY = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
+CATEGORIES = {"p1": "billing", "p2": "billing", "p3": "account", "p4": "account", "p5": "account"}
+
+
+# Every answer good enough for every floor of the suite.
+GOOD_QUALITY = {"p1": 1.0, "p2": 0.9, "p3": None, "p4": 0.8, "p5": 0.9}
+SUITE = (("Suite", "support-assistant"),)
+
+
+def scorer_for(quality: dict[str, float | None]):
+    def scorer(record: dict, metric: str):
+        return oriented(metric, quality[record["prompt"]])
+
+    return scorer
+
+
+def dataset_rows() -> list[dict]:
+    return [
+        {
+            "prompt": prompt,
+            "referenceResponse": "reference",
+            "category": CATEGORIES[prompt],
+            "modelResponses": [
+                {"response": f"answer to {prompt}", "modelIdentifier": "support-assistant-v1"}
+            ],
+        }
+        for prompt in QUALITY
+    ]
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    """The stack with 1-second poll waits, synthesized once per process (shared with the
+    evalctl run and simulate tests)."""
+    return json.loads(synthesized_template())
+
+
+@pytest.fixture
+def pipeline(template, request):
+    options = dict(getattr(request, "param", {}))
+    scorer = options.pop("scorer", None) or scorer_for(options.pop("quality", QUALITY))
+    with (
+        fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world,
+        deployed_pipeline(template, world) as deployed,
+    ):
+        yield deployed
 
 
 def test_the_rule_ignores_objects_outside_datasets(template, pipeline):
@@ -256,3 +310,79 @@ def test_a_short_output_fails_the_run_instead_of_summarising_it(pipeline):
     assert record["errorType"] == "ResultsMismatch"
     assert "no result for dataset line(s) 3" in record["message"]
     assert not [k for k in pipeline.world.keys("reports/") if k.endswith("summary.json")]
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "datasets"
+
+
+def example_rows(suite: str) -> list[dict]:
+    return [json.loads(line) for line in (EXAMPLES / f"{suite}.jsonl").read_text().splitlines()]
+
+
+def rag_scorer(record: dict, metric: str):
+    """The WPA3 answer is the weak one; the custom 1-10 comprehensiveness scale is raw."""
+    weak = "WPA3" in record["prompt"]
+    if metric == "rag_comprehensiveness":
+        return 4.0 if weak else 10.0
+    return oriented(metric, 0.4 if weak else 0.9)
+
+
+@pytest.mark.parametrize("pipeline", [{"scorer": rag_scorer}], indirect=True)
+def test_a_rag_dataset_runs_as_a_rag_evaluation_and_is_summarized_per_turn(pipeline):
+    key = "datasets/rag-precomputed/docs-v2.jsonl"
+    execution = pipeline.run(pipeline.upload(key, example_rows("rag-precomputed")))
+    assert execution["status"] == "SUCCEEDED", execution
+    output = json.loads(execution["output"])
+    summary = assert_valid_summary(pipeline.world.read_summary(output["summaryKey"]))
+    assert summary["records"] == 3
+    assert all("/inference_configs/0/datasets/" in f for f in summary["source"]["outputFiles"])
+    assert summary["metrics"]["Builtin.Faithfulness"]["mean"] == pytest.approx(
+        (0.9 + 0.9 + 0.4) / 3
+    )
+    assert summary["metrics"]["rag_comprehensiveness"]["mean"] == 8.0
+    assert [b["metric"] for b in summary["thresholdBreaches"]] == ["Builtin.Faithfulness"]
+    low = next(low for low in summary["lowScores"] if low["metric"] == "Builtin.Faithfulness")
+    assert low["prompt"] == "Does the X200 support WPA3?"
+    assert low["response"].startswith("WPA3 is available on the X200")  # the RAG source's answer
+    ((_, request),) = [c for c in pipeline.world.bedrock.calls if c[0] == "CreateEvaluationJob"]
+    assert request["applicationType"] == "RagEvaluation"
+    assert "rag_comprehensiveness" in str(
+        request["evaluationConfig"]["automated"]["customMetricConfig"]
+    )
+
+
+def custom_scorer(record: dict, metric: str):
+    prompt = record["prompt"]
+    acts = prompt.startswith(("Please cancel", "Refund", "I was charged"))
+    values = {
+        "Builtin.Helpfulness": 0.8,
+        "response_brevity": 0.0 if prompt.startswith("I was charged") else 1.0,
+        "confirmation_check": (0.0 if prompt.startswith("Refund") else 1.0) if acts else None,
+        "missing_info_followup": 1.0 if "package" in prompt else None,
+        "brand_voice": "off-brand" if prompt.startswith("Refund") else "on-brand",
+        "escalation_notes": "hand over" if prompt.startswith("I was charged") else "no hand-over",
+    }
+    return values[metric]
+
+
+@pytest.mark.parametrize("pipeline", [{"scorer": custom_scorer}], indirect=True)
+def test_custom_metrics_run_end_to_end_with_na_and_labels(pipeline):
+    key = "datasets/support-custom-metrics/week-48.jsonl"
+    execution = pipeline.run(pipeline.upload(key, example_rows("support-custom-metrics")))
+    assert execution["status"] == "SUCCEEDED", execution
+    output = json.loads(execution["output"])
+    summary = assert_valid_summary(pipeline.world.read_summary(output["summaryKey"]))
+    metrics = summary["metrics"]
+    assert summary["records"] == 5
+    assert metrics["response_brevity"]["mean"] == 0.8
+    # N/A (null) is excluded: three consequential actions, one without confirmation.
+    assert (metrics["confirmation_check"]["mean"], metrics["confirmation_check"]["naCount"]) == (
+        pytest.approx(2 / 3),
+        2,
+    )
+    assert metrics["brand_voice"]["labels"] == {"off-brand": 1, "on-brand": 4}
+    assert metrics["escalation_notes"]["labels"] == {"hand over": 1, "no hand-over": 4}
+    # confirmation_check's floor is 0.9; brevity's 0.7 holds at 0.8.
+    assert [b["metric"] for b in summary["thresholdBreaches"]] == ["confirmation_check"]
+    low = next(low for low in summary["lowScores"] if low["metric"] == "confirmation_check")
+    assert low["prompt"] == "Refund my last order." and low["response"].startswith("Done!")

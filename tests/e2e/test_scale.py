@@ -13,32 +13,79 @@ stand-in enforcing a concurrent-job quota.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Template
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.results import iter_result_records
 from evalcore.suite import DEFAULT_SUITES_DIR, SUITES_DIR_ENV, load_suite
-from evalctl.simulation.aws import fake_aws
+from evalctl.simulate import simulation_settings
+from evalctl.simulation.aws import World, fake_aws
 from evalctl.simulation.bedrock_output import jsonl, model_row, oriented
 from evalctl.simulation.emf import datapoints
+from evalctl.simulation.pipeline import MOTO_CONFIG, Pipeline, deployed_pipeline
 from handlers.ledger import Ledger
 from infra.settings import PipelineSettings
-from tests.e2e.pipeline import (
-    E2E_SETTINGS,
-    KEY,
-    MOTO_CONFIG,
-    SUITE,
-    Pipeline,
-    dataset_rows,
-    scorer_for,
-    synthesize,
-)
+from infra.stack import EvaluationPipelineStack
+
+KEY = "datasets/support-assistant/release-42.jsonl"
+SUITE = (("Suite", "support-assistant"),)
+QUALITY = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
+
+
+def scorer_for(quality: dict[str, float | None]):
+    def scorer(record: dict, metric: str):
+        return oriented(metric, quality[record["prompt"]])
+
+    return scorer
+
+
+def dataset_rows() -> list[dict]:
+    return [
+        {
+            "prompt": prompt,
+            "referenceResponse": "reference",
+            "modelResponses": [
+                {"response": f"answer to {prompt}", "modelIdentifier": "support-assistant-v1"}
+            ],
+        }
+        for prompt in QUALITY
+    ]
+
+
+def synthesize(settings: PipelineSettings, suites_dir: Path = DEFAULT_SUITES_DIR) -> dict:
+    stack = EvaluationPipelineStack(cdk.App(), "E2E", settings=settings, suites_dir=suites_dir)
+    return Template.from_stack(stack).to_json()
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    return synthesize(simulation_settings(1))
+
+
+@contextmanager
+def running(template: dict, scorer, **options) -> Iterator[Pipeline]:
+    with (
+        fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world,
+        deployed_pipeline(template, world) as pipeline,
+    ):
+        yield pipeline
+
+
+@pytest.fixture
+def pipeline(template) -> Iterator[Pipeline]:
+    with running(template, scorer_for(QUALITY)) as deployed:
+        yield deployed
+
 
 # Dyadic qualities add exactly in floating point, so merged means equal, not approximate.
 QUALITIES = (1.0, 0.75, 0.5, 0.25, 0.0, None)
@@ -103,8 +150,12 @@ def test_a_redelivered_event_and_a_restarted_execution_make_one_job_and_one_summ
     assert Ledger(world.ledger_table).holders() == {}  # every slot given back
 
 
-@pytest.mark.parametrize("pipeline", [{"scorer": indexed_scorer}], indirect=True)
-def test_2500_prompts_run_as_three_jobs_merged_into_the_single_job_summary(pipeline):
+def test_2500_prompts_run_as_three_jobs_merged_into_the_single_job_summary(template):
+    with running(template, indexed_scorer) as pipeline:
+        check_2500_prompts(pipeline)
+
+
+def check_2500_prompts(pipeline: Pipeline) -> None:
     rows = large_rows(2500)
     execution = pipeline.run(pipeline.upload(KEY, rows), timeout=120)
     assert execution["status"] == "SUCCEEDED", execution
@@ -191,13 +242,13 @@ def load_template(load_suites) -> dict:
 @pytest.fixture
 def load_pipeline(load_template, load_suites, monkeypatch) -> Iterator[Pipeline]:
     monkeypatch.setenv(SUITES_DIR_ENV, str(load_suites))
-    with fake_aws(
-        scorer_for({"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}),
-        mock_config=MOTO_CONFIG,
+    with running(
+        load_template,
+        scorer_for(QUALITY),
         concurrent_job_quota=LOAD_JOB_SLOTS,
         polls_until_done=2,
-    ) as world:
-        yield Pipeline(load_template, world, monkeypatch)
+    ) as deployed:
+        yield deployed
 
 
 @pytest.mark.slow
@@ -233,24 +284,14 @@ def test_50_datasets_across_5_suites_at_once_never_exceed_the_job_slots(load_pip
 
 @pytest.fixture(scope="module")
 def short_limit_template() -> dict:
-    settings = PipelineSettings(
-        **{
-            **{name: getattr(E2E_SETTINGS, name) for name in PipelineSettings.context_keys()},
-            "run_limit_seconds": 4,
-        }
-    )
-    return synthesize(settings)
+    return synthesize(dataclasses.replace(simulation_settings(1), run_limit_seconds=4))
 
 
 def test_a_job_that_never_finishes_is_stopped_at_the_limit_and_the_failure_sent(
-    short_limit_template, monkeypatch
+    short_limit_template,
 ):
-    with fake_aws(
-        scorer_for({"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}),
-        mock_config=MOTO_CONFIG,
-        polls_until_done=10**6,
-    ) as world:
-        pipeline = Pipeline(short_limit_template, world, monkeypatch)
+    with running(short_limit_template, scorer_for(QUALITY), polls_until_done=10**6) as pipeline:
+        world: World = pipeline.world
         execution = pipeline.run(pipeline.upload(KEY, dataset_rows()), timeout=60)
         assert execution["status"] == "FAILED"
         assert execution.get("error") == "EvaluationFailed"  # not States.Timeout

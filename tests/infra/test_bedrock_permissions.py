@@ -7,6 +7,7 @@ import pytest
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
+from evalcore.suite import DEFAULT_SUITES_DIR
 from infra.bedrock_permissions import (
     PERMISSIONS,
     JobKind,
@@ -15,7 +16,7 @@ from infra.bedrock_permissions import (
     needs_bucket_cors,
 )
 from infra.service_role import EvaluationServiceRole
-from infra.stack import SUITE_JOB_KINDS
+from infra.stack import suite_job_kinds, suite_output_keys
 from tests.infra.conftest import as_list, render
 
 MODELS = frozenset({"us.anthropic.claude-haiku-4-5-20251001-v1:0", "us.amazon.nova-lite-v1:0"})
@@ -159,15 +160,25 @@ def test_only_human_jobs_need_cors():
     assert [kind for kind in JobKind if needs_bucket_cors({kind})] == [JobKind.HUMAN]
 
 
-def test_the_shipped_suites_are_judge_jobs_so_the_stack_serves_that_kind(synthesized):
-    assert {JobKind.JUDGE} == SUITE_JOB_KINDS
+def test_the_stack_serves_the_kinds_the_shipped_suites_are(synthesized):
+    assert suite_job_kinds(DEFAULT_SUITES_DIR) == set(JobKind)
     role_id = synthesized.logical_id(synthesized.stack.service_role)
     (policy,) = synthesized.json["Resources"][role_id]["Properties"]["Policies"]
-    (invoke,) = [
-        s for s in policy["PolicyDocument"]["Statement"] if s["Sid"] == "InvokeSuiteModels"
-    ]
-    assert set(invoke["Action"]) == {
-        "bedrock:InvokeModel",
-        "bedrock:CreateModelInvocationJob",
-        "bedrock:StopModelInvocationJob",
-    }
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    assert set(statements["InvokeSuiteModels"]["Action"]) == set(model_actions(set(JobKind)))
+    assert {"QueryKnowledgeBases", "ManageHumanLoops"} <= set(statements)
+    keys = statements["UseOutputKeys"]
+    assert sorted(keys["Action"]) == ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+    (key,) = suite_output_keys(DEFAULT_SUITES_DIR)
+    assert keys["Resource"] == key  # CloudFormation writes a one-item list as the item
+    resources = statements["InvokeSuiteModels"]["Resource"]
+    profile = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"
+    assert profile in resources  # an application inference profile as live target
+
+
+def test_judge_only_suites_need_only_the_judge_kind(tmp_path):
+    for name in ("support-assistant", "live-nova"):
+        (tmp_path / f"{name}.json").write_text((DEFAULT_SUITES_DIR / f"{name}.json").read_text())
+    assert suite_job_kinds(tmp_path) == {JobKind.JUDGE}
+    assert not needs_bucket_cors(suite_job_kinds(tmp_path))
+    assert suite_output_keys(tmp_path) == frozenset()

@@ -8,13 +8,27 @@ from evalcore.suite import load_all_suites
 from tests.infra.conftest import as_list, render
 
 EVALUATION_JOBS = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:evaluation-job/*"
+FOUNDATION = "arn:${AWS::Partition}:bedrock:*::foundation-model/"
+PROFILE = "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/"
+APPLICATION_PROFILE = (
+    "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"
+)
+RAG_GENERATOR = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"
 SUITE_MODEL_ARNS = {
-    "arn:${AWS::Partition}:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0",
-    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
-    "inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0",
-    "arn:${AWS::Partition}:bedrock:*::foundation-model/amazon.nova-lite-v1:0",
-    "arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:"
-    "inference-profile/us.amazon.nova-lite-v1:0",
+    # A system inference profile: the profile, and its model in every Region it routes to.
+    *(
+        arn
+        for model in (
+            "anthropic.claude-haiku-4-5-20251001-v1:0",
+            "amazon.nova-lite-v1:0",
+            "amazon.nova-pro-v1:0",
+            "amazon.nova-micro-v1:0",
+        )
+        for arn in (f"{FOUNDATION}{model}", f"{PROFILE}us.{model}")
+    ),
+    # An application profile's ARN is used as it is; the RAG generator's foundation-model ARN
+    # is amazon.nova-pro-v1:0 in every Region, listed above.
+    APPLICATION_PROFILE,
 }
 
 
@@ -41,6 +55,10 @@ def test_the_suites_still_name_the_models_these_tests_expect():
     assert models == {
         "us.anthropic.claude-haiku-4-5-20251001-v1:0",
         "us.amazon.nova-lite-v1:0",
+        "us.amazon.nova-pro-v1:0",
+        "us.amazon.nova-micro-v1:0",
+        APPLICATION_PROFILE,
+        RAG_GENERATOR,
     }
 
 
@@ -79,7 +97,7 @@ def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
     ):
         assert resources_of(by_action[action]) == SUITE_MODEL_ARNS
     assert resources_of(by_action["bedrock:GetInferenceProfile"]) == {
-        arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
+        arn for arn in SUITE_MODEL_ARNS if "inference-profile/" in arn
     }
     assert set(by_action) == {
         "s3:GetObject",
@@ -92,6 +110,19 @@ def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
         "bedrock:CreateModelInvocationJob",
         "bedrock:StopModelInvocationJob",
         "bedrock:GetInferenceProfile",
+        # Programmatic and human jobs stream; knowledge-base jobs query; human jobs run loops.
+        "bedrock:InvokeModelWithResponseStream",
+        "bedrock:Retrieve",
+        "bedrock:RetrieveAndGenerate",
+        "sagemaker:StartHumanLoop",
+        "sagemaker:DescribeFlowDefinition",
+        "sagemaker:DescribeHumanLoop",
+        "sagemaker:StopHumanLoop",
+        "sagemaker:DeleteHumanLoop",
+        # A suite encrypts its job output with its own key.
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:GenerateDataKey",
     }
 
 
@@ -133,7 +164,7 @@ def test_submit_reads_datasets_and_writes_shards_only(synthesized):
         arn for arn in SUITE_MODEL_ARNS if ":foundation-model/" in arn
     }
     assert resources_of(by_action.pop("bedrock:GetInferenceProfile")) == {
-        arn for arn in SUITE_MODEL_ARNS if ":inference-profile/" in arn
+        arn for arn in SUITE_MODEL_ARNS if "inference-profile/" in arn
     }
     assert by_action == {}
 

@@ -1,6 +1,6 @@
 import pytest
 
-from infra.model_arns import invoke_model_resources, model_arns
+from infra.model_arns import ModelArns, invoke_model_resources, model_arns
 
 ENV = {"partition": "aws", "region": "us-east-1", "account": "123456789012"}
 
@@ -51,3 +51,21 @@ def test_the_union_is_deduplicated_and_sorted():
         "eu.amazon.nova-lite-v1:0",
         "us.amazon.nova-lite-v1:0",
     ]
+
+
+def test_a_foundation_model_arn_is_that_model_in_every_region():
+    arns = model_arns(
+        "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0",
+        partition="aws",
+        region="us-east-1",
+        account="123456789012",
+    )
+    assert arns == ModelArns(
+        foundation_models=("arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0",)
+    )
+
+
+def test_an_application_inference_profile_is_a_profile():
+    arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"
+    arns = model_arns(arn, partition="aws", region="us-east-1", account="123456789012")
+    assert arns == ModelArns(inference_profiles=(arn,))

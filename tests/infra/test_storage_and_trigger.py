@@ -68,9 +68,9 @@ def test_the_bucket_denies_requests_without_tls(synthesized):
     )
 
 
-def test_the_shipped_stack_has_no_cors_because_no_suite_is_a_human_job(synthesized):
+def test_the_shipped_stack_has_cors_because_a_suite_is_a_human_job(synthesized):
     properties = synthesized.json["Resources"][bucket_id(synthesized)]["Properties"]
-    assert "CorsConfiguration" not in properties
+    assert "CorsConfiguration" in properties
 
 
 @pytest.mark.parametrize("cors_for_human_jobs", [False, True])

@@ -72,6 +72,57 @@ def oriented(metric: str, goodness: float | None) -> float | None:
     return None if goodness is None else direction_of(metric).goodness(goodness)
 
 
+def live_model_row(prompt: str, scores: dict[str, float | str | None], response: str) -> dict:
+    """A row of a job where Bedrock generated the responses: the documented example
+    (model-evaluation-report-s3.html) puts them in a top-level `modelResponses` beside
+    `inputRecord`, which holds only the dataset's own fields."""
+    return {
+        "automatedEvaluationResult": {"scores": [score(m, r) for m, r in scores.items()]},
+        "inputRecord": {"prompt": prompt, "referenceResponse": "the reference"},
+        "modelResponses": [
+            {"response": response, "modelIdentifier": "arn:aws:bedrock:::foundation-model/m.x"}
+        ],
+    }
+
+
+def human_row(
+    prompt: str,
+    answers: dict[str, list[dict]],
+    models: dict[str, str],
+    *,
+    category: str | None = None,
+) -> dict:
+    """A human job's row (model-evaluation-report-s3.html, SageMaker's human results page):
+    `answers` maps a rating method (lower camel case, as in the example) to its results."""
+    return {
+        "humanEvaluationResult": [
+            {
+                "flowDefinitionArn": "arn:aws:sagemaker:us-east-1:123456789012:flow-definition/f",
+                "humanAnswers": [
+                    {
+                        "acceptanceTime": "2026-11-20T10:00:00.000Z",
+                        "answerContent": {"evaluationResults": answers},
+                        "submissionTime": "2026-11-20T10:01:00.000Z",
+                        "timeSpentInSeconds": 60.0,
+                        "workerId": "worker-1",
+                        "workerMetadata": {"identityData": {"identityProviderType": "Cognito"}},
+                    }
+                ],
+                "humanLoopName": "a" * 40,
+                "modelResponseIdMap": models,
+            }
+        ],
+        "inputRecord": {
+            "prompt": {"text": prompt},
+            "category": category,
+            "referenceResponse": {"text": "the reference"},
+            "responses": [
+                {"modelIdentifier": model, "text": f"{model} says hi"} for model in models.values()
+            ],
+        },
+    }
+
+
 # Where Bedrock nests a job's output below the outputDataConfig prefix (one of its layouts).
 OUTPUT_NESTING = "job-id/models/app/taskTypes/General/datasets/ds/0f1e2d3c_output.jsonl"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from datetime import UTC, datetime
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
-from evalctl.simulation.bedrock_output import model_row
+from evalctl.simulation.bedrock_output import live_model_row, model_row, score
+from evalctl.simulation.bedrock_rules import service_violations
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -33,6 +35,13 @@ PROFILE_REGIONS = {
     "us": ("us-east-1", "us-east-2", "us-west-2"),
     "eu": ("eu-central-1", "eu-west-1"),
 }
+
+# The judge's reasoning for one record and metric (the default names the metric and prompt).
+Explainer = Callable[[dict, str], str]
+
+
+def default_explanation(record: dict, metric: str) -> str:
+    return f"{metric} reasoning for: {record['prompt']}"
 
 
 def _pattern(client, operation: str, *path: str) -> re.Pattern:
@@ -84,6 +93,7 @@ class FakeBedrockEvaluations(Stubber):
         lifecycles: dict[str, str] | None = None,
         drop_prompts: frozenset[str] = frozenset(),
         duplicate_prompts: frozenset[str] = frozenset(),
+        explainer: Explainer = default_explanation,
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -97,11 +107,16 @@ class FakeBedrockEvaluations(Stubber):
         self.lifecycles = dict(lifecycles or {})
         self.drop_prompts = drop_prompts
         self.duplicate_prompts = duplicate_prompts
+        self.explainer = explainer
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self.created: list[str] = []  # job names, in creation order
         self.peak_running = 0
         self.quota_refusals = 0
+        # Executions run in moto's threads at the same time: each thread's call is its own,
+        # and the jobs table changes under one lock.
+        self._current = threading.local()
+        self._lock = threading.RLock()
         self._job_name = _pattern(client, "CreateEvaluationJob", "jobName")
         self._s3_uri = _pattern(client, "CreateEvaluationJob", "outputDataConfig", "s3Uri")
         self._job_arn = _pattern(client, "GetEvaluationJob", "jobIdentifier")
@@ -109,15 +124,19 @@ class FakeBedrockEvaluations(Stubber):
     # Stubber hooks -------------------------------------------------------------------------
     def _assert_expected_params(self, model, params, context, **kwargs):
         # The API-level parameters; by before-call they are already serialized to HTTP.
-        self.calls.append((model.name, copy.deepcopy(params)))
+        call = (model.name, copy.deepcopy(params))
+        with self._lock:
+            self.calls.append(call)
+        self._current.call = call
 
     def _get_response_handler(self, model, params, context, **kwargs):
         handler = getattr(self, f"_op_{model.name}", None)
         if handler is None:
             raise AssertionError(f"FakeBedrockEvaluations does not implement {model.name}")
-        operation, api_params = self.calls[-1]
+        operation, api_params = self._current.call
         assert operation == model.name
-        result = handler(api_params)
+        with self._lock:
+            result = handler(api_params)
         if isinstance(result, tuple):
             return result
         self._validate_operation_response(model.name, result)
@@ -134,6 +153,8 @@ class FakeBedrockEvaluations(Stubber):
             return self._error("ThrottlingException", "Rate exceeded", 429)
         if not self._job_name.match(params["jobName"]):
             return self._error("ValidationException", f"bad jobName {params['jobName']!r}")
+        if violations := service_violations(self.client, params):
+            return self._error("ValidationException", "; ".join(violations))
         uris = [params["outputDataConfig"]["s3Uri"]] + [
             c["dataset"]["datasetLocation"]["s3Uri"]
             for c in params["evaluationConfig"]["automated"]["datasetMetricConfigs"]
@@ -276,39 +297,79 @@ class FakeBedrockEvaluations(Stubber):
         }
 
     # Output --------------------------------------------------------------------------------
+    def _model_row(self, record: dict, metrics: list[str], live_model: str | None) -> dict:
+        scores = {metric: self.scorer(record, metric) for metric in metrics}
+        explanations = {m: self.explainer(record, m) for m in metrics}
+        if live_model is None:
+            return model_row(
+                record["prompt"],
+                scores,
+                category=record.get("category"),
+                response=(record.get("modelResponses") or [{}])[0].get("response", ""),
+                explanations=explanations,
+                input_record=record,
+            )
+        row = live_model_row(record["prompt"], scores, f"{live_model} answers {record['prompt']}")
+        row["inputRecord"] = record
+        return row
+
+    def _rag_row(self, record: dict, metrics: list[str]) -> dict:
+        """Each turn's input, its output (the dataset's pre-computed one, or what the knowledge
+        base would have returned) and the results; the scorer sees the turn's prompt text."""
+        turns = []
+        for turn in record["conversationTurns"]:
+            prompt = turn["prompt"]["content"][0]["text"]
+            flat = {"prompt": prompt, "category": record.get("category")}
+            output = turn.get("output") or {
+                "text": f"generated answer to {prompt}",
+                "knowledgeBaseIdentifier": "KB12345678",
+                "retrievedPassages": {"retrievalResults": [{"content": {"text": "passage"}}]},
+            }
+            turns.append(
+                {
+                    "inputRecord": {k: v for k, v in turn.items() if k != "output"},
+                    "output": output,
+                    "results": [
+                        score(m, self.scorer(flat, m), self.explainer(flat, m)) for m in metrics
+                    ],
+                }
+            )
+        return {"conversationTurns": turns}
+
     def _write_outputs(self, job: FakeJob) -> None:
+        """The documented output of the job's kind: model evaluation under
+        `models/<id>/taskTypes/<type>/datasets/<name>/`, RAG under `inference_configs/0/...`,
+        with the responses where the output-format pages put them."""
         request = job.request
         config = request["evaluationConfig"]["automated"]["datasetMetricConfigs"][0]
         bucket, _, key = config["dataset"]["datasetLocation"]["s3Uri"][5:].partition("/")
         body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
         records = [json.loads(line) for line in body.splitlines() if line.strip()]
-        records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
-            r for r in records if r["prompt"] in self.duplicate_prompts
-        ]
-        rows = [
-            model_row(
-                record["prompt"],
-                {metric: self.scorer(record, metric) for metric in config["metricNames"]},
-                category=record.get("category"),
-                response=(record.get("modelResponses") or [{}])[0].get("response", ""),
-                explanations={
-                    m: f"{m} reasoning for: {record['prompt']}" for m in config["metricNames"]
-                },
-                input_record=record,
-            )
-            for record in records
-        ]
+        metrics = config["metricNames"]
         out_bucket, _, prefix = request["outputDataConfig"]["s3Uri"][5:].partition("/")
-        model = request["inferenceConfig"]["models"][0]
-        source = (
-            model.get("precomputedInferenceSource", {}).get("inferenceSourceIdentifier")
-            or model["bedrockModel"]["modelIdentifier"]
-        )
         job_folder = f"{prefix}{request['jobName']}/{job.arn.rsplit('/', 1)[-1]}/"
-        data_folder = (
-            f"{job_folder}models/{source}/taskTypes/{config['taskType']}/"
-            f"datasets/{config['dataset']['name']}/"
-        )
+        if "ragConfigs" in request["inferenceConfig"]:
+            rows = [self._rag_row(record, metrics) for record in records]
+            data_folder = f"{job_folder}inference_configs/0/datasets/{config['dataset']['name']}/"
+        else:
+            # Bedrock sometimes skips or repeats a record: the matching step must notice.
+            records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
+                r for r in records if r["prompt"] in self.duplicate_prompts
+            ]
+            model = request["inferenceConfig"]["models"][0]
+            live = "bedrockModel" in model
+            source = (
+                model["bedrockModel"]["modelIdentifier"]
+                if live
+                else model["precomputedInferenceSource"]["inferenceSourceIdentifier"]
+            )
+            rows = [
+                self._model_row(record, metrics, source if live else None) for record in records
+            ]
+            data_folder = (
+                f"{job_folder}models/{source}/taskTypes/{config['taskType']}/"
+                f"datasets/{config['dataset']['name']}/"
+            )
         self.s3.put_object(
             Bucket=out_bucket, Key=f"{prefix}amazon-bedrock-evaluations-permission-check", Body=b""
         )
