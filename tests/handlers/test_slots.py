@@ -90,10 +90,16 @@ def _minimal_request(name: str, bucket: str) -> dict:
                         "metricNames": ["Builtin.Correctness"],
                     }
                 ],
-                "evaluatorModelConfig": {"bedrockEvaluatorModels": [{"modelIdentifier": "m"}]},
+                "evaluatorModelConfig": {
+                    "bedrockEvaluatorModels": [
+                        {"modelIdentifier": "anthropic.claude-haiku-4-5-20251001-v1:0"}
+                    ]
+                },
             }
         },
-        "inferenceConfig": {"models": [{"bedrockModel": {"modelIdentifier": "m"}}]},
+        "inferenceConfig": {
+            "models": [{"bedrockModel": {"modelIdentifier": "amazon.nova-lite-v1:0"}}]
+        },
         "outputDataConfig": {"s3Uri": f"s3://{bucket}/results/x/"},
     }
 
