@@ -134,7 +134,8 @@ def test_repeat_runs_the_same_records_and_reports_each_records_spread(template, 
     assert len(rows) == 2 and len(versions) == 2
     assert {row["summaryKey"] for row in rows} == stored
     assert {row["versionId"] for row in rows} == {v["VersionId"] for v in versions}
-    assert [row["verdict"] for row in rows] == ["passed", "failed"]
+    # The two executions run at once: whichever job the judge scores first gets the 1.0s.
+    assert sorted(row["verdict"] for row in rows) == ["failed", "passed"]
     assert all(row["status"] == "SUCCEEDED" for row in rows)
     assert "=== run 1/2" in output and "=== run 2/2" in output
     assert "Judge spread per record over 2 runs of the same dataset (max - min):" in output
