@@ -7,17 +7,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from evalcore.defaults import METRICS_NAMESPACE, SERVICE_NAME
+from evalcore.job_slots import LEDGER_TABLE_ENV, MAX_JOBS_ENV, SLOT_WAIT_ENV
 from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
-from evalcore.polling import MAX_WAIT_ENV, MIN_WAIT_ENV, PollingSchedule
+from evalcore.naming import STATE_MACHINE_ENV
+from evalcore.polling import MAX_WAIT_ENV, MIN_WAIT_ENV
+from evalcore.run_limit import RUN_LIMIT_ENV
+from evalcore.shards import MAX_SHARDS_ENV
 from infra.layer_bundling import layer_code
 from infra.nag import acknowledge, acknowledge_scanner, nag_resource_text
 from infra.service_role import BEDROCK_PRINCIPAL, evaluation_job_arn, suite_model_arns
+from infra.settings import PipelineSettings
 from infra.storage import PipelineBucket
 
 LAMBDAS_DIR = Path(__file__).resolve().parent.parent / "lambdas"
@@ -59,6 +66,55 @@ PARSE = FunctionSpec(
     1024,
     cdk.Duration.minutes(5),
 )
+SUBMIT_JOB = FunctionSpec(
+    "SubmitJob",
+    "handlers.shards.submit_job",
+    "Starts one shard's Bedrock evaluation job once it holds a job slot",
+    256,
+    cdk.Duration.minutes(1),
+)
+ACQUIRE_SLOT = FunctionSpec(
+    "AcquireSlot",
+    "handlers.slots.acquire",
+    "Takes a slot of the pipeline-wide evaluation-job semaphore, if one is free",
+    256,
+    cdk.Duration.seconds(30),
+)
+RELEASE_SLOT = FunctionSpec(
+    "ReleaseSlot",
+    "handlers.slots.release",
+    "Gives back a job slot when the job has ended",
+    256,
+    cdk.Duration.seconds(30),
+)
+RELEASE_LEAKED_SLOTS = FunctionSpec(
+    "ReleaseLeakedSlots",
+    "handlers.slots.release_leaked",
+    "Stops the jobs and frees the slots of an execution that timed out or was aborted",
+    256,
+    cdk.Duration.minutes(1),
+)
+STOP_JOB = FunctionSpec(
+    "StopJob",
+    "handlers.stop.handler",
+    "Stops an evaluation job whose run passed its time limit",
+    256,
+    cdk.Duration.seconds(30),
+)
+COLLECT_SHARDS = FunctionSpec(
+    "CollectShards",
+    "handlers.shards.collect",
+    "Decides from every shard's outcome whether the run goes on to parse",
+    256,
+    cdk.Duration.seconds(30),
+)
+START = FunctionSpec(
+    "Start",
+    "handlers.start.handler",
+    "Starts one execution per dataset version, named after it, so redeliveries start none",
+    256,
+    cdk.Duration.seconds(30),
+)
 RECORD_FAILURE = FunctionSpec(
     "RecordFailure",
     "handlers.record_failure.handler",
@@ -97,10 +153,12 @@ class PipelineFunctions(Construct):
         storage: PipelineBucket,
         service_role: iam.IRole,
         model_ids: Iterable[str],
-        polling: PollingSchedule,
+        ledger: dynamodb.ITable,
+        settings: PipelineSettings,
     ) -> None:
         super().__init__(scope, construct_id)
         bucket = storage.bucket
+        polling = settings.polling
         self.layer = lambda_.LayerVersion(
             self,
             "DependencyLayer",
@@ -117,31 +175,45 @@ class PipelineFunctions(Construct):
             "DATA_BUCKET": bucket.bucket_name,
             MIN_WAIT_ENV: str(polling.min_wait_seconds),
             MAX_WAIT_ENV: str(polling.max_wait_seconds),
+            RUN_LIMIT_ENV: str(settings.run_limit_seconds),
+            MAX_JOBS_ENV: str(settings.max_concurrent_jobs),
+            SLOT_WAIT_ENV: str(settings.slot_wait_seconds),
+            MAX_SHARDS_ENV: str(settings.max_shards_per_run),
+            LEDGER_TABLE_ENV: ledger.table_name,
         }
+        self._service_role = service_role
         self.submit = self._function(SUBMIT, EVALUATION_ROLE_ARN=service_role.role_arn)
+        self.submit_job = self._function(SUBMIT_JOB, EVALUATION_ROLE_ARN=service_role.role_arn)
+        self.acquire_slot = self._function(ACQUIRE_SLOT)
+        self.release_slot = self._function(RELEASE_SLOT)
+        self.release_leaked_slots = self._function(RELEASE_LEAKED_SLOTS)
         self.poll = self._function(POLL)
+        self.stop_job = self._function(STOP_JOB)
+        self.collect_shards = self._function(COLLECT_SHARDS)
         self.parse = self._function(PARSE)
         self.record_failure = self._function(RECORD_FAILURE)
+        self.start: lambda_.Function | None = None
 
         job_arn = evaluation_job_arn(self)
         models = suite_model_arns(self, model_ids)
 
-        # submit: CreateEvaluationJob is authorized against the job ARN *and* every model
+        # submit_job: CreateEvaluationJob is authorized against the job ARN *and* every model
         # named in the request (judge and live target), so the models are resources too.
         self._allow(
-            self.submit,
+            self.submit_job,
             "CreateEvaluationJobs",
             ["bedrock:CreateEvaluationJob"],
             [job_arn, *models.all],
         )
-        # submit sends jobTags: CreateEvaluationJob with tags is also authorized as
+        # submit_job sends jobTags: CreateEvaluationJob with tags is also authorized as
         # bedrock:TagResource on the new job (the console policy for judge jobs grants it).
-        self._allow(self.submit, "TagEvaluationJobs", ["bedrock:TagResource"], [job_arn])
-        # A retried execution must not start a second job: on ConflictException submit finds
-        # the job a previous attempt created under the same deterministic name.
-        self._allow(self.submit, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
-        self._allow(self.submit, "FindEvaluationJobsByName", ["bedrock:ListEvaluationJobs"], ["*"])
-        self.submit.add_to_role_policy(
+        self._allow(self.submit_job, "TagEvaluationJobs", ["bedrock:TagResource"], [job_arn])
+        # A retried execution must not start a second job: on ConflictException submit_job
+        # finds the job a previous attempt created under the same deterministic name.
+        self._allow(self.submit_job, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
+        for function in (self.submit_job, self.release_leaked_slots):
+            self._allow(function, "FindEvaluationJobsByName", ["bedrock:ListEvaluationJobs"], ["*"])
+        self.submit_job.add_to_role_policy(
             iam.PolicyStatement(
                 sid="PassServiceRoleToBedrock",
                 actions=["iam:PassRole"],
@@ -150,6 +222,7 @@ class PipelineFunctions(Construct):
             )
         )
         storage.grant_read_datasets(self.submit)
+        # Shards of a dataset over Bedrock's per-job limit are written beside its staged copy.
         storage.grant_write_staging(self.submit)
         # The lifecycle check before CreateEvaluationJob: each suite model's status, and the
         # foundation models behind each inference profile. Scoped to the suites' models.
@@ -166,17 +239,21 @@ class PipelineFunctions(Construct):
                 ["bedrock:GetInferenceProfile"],
                 list(models.inference_profiles),
             )
-        for arn in models.foundation_models:
-            self._acknowledge_policy(
-                self.submit,
-                f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
-                "CreateEvaluationJob is authorized against the foundation models a job names, "
-                "and GetFoundationModel reads their lifecycle; their ARNs have no account and "
-                "cross-region profiles may route to any Region of their geography, so the "
-                "Region is a wildcard while the model id is fixed.",
-            )
+        for function in (self.submit, self.submit_job):
+            for arn in models.foundation_models:
+                self._acknowledge_policy(
+                    function,
+                    f"AwsSolutions-IAM5[Resource::{nag_resource_text(arn)}]",
+                    "CreateEvaluationJob is authorized against the foundation models a job "
+                    "names, and GetFoundationModel reads their lifecycle; their ARNs have no "
+                    "account and cross-region profiles may route to any Region of their "
+                    "geography, so the Region is a wildcard while the model id is fixed.",
+                )
 
         self._allow(self.poll, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn])
+        # release_slot stops a job whose run hit an error, before giving its slot back.
+        for function in (self.stop_job, self.release_slot, self.release_leaked_slots):
+            self._allow(function, "StopEvaluationJobs", ["bedrock:StopEvaluationJob"], [job_arn])
 
         storage.grant_list(self.parse, [RESULTS_PREFIX, REPORTS_PREFIX])
         storage.grant_read_results(self.parse)
@@ -189,26 +266,76 @@ class PipelineFunctions(Construct):
             self.record_failure, "ReadEvaluationJobs", ["bedrock:GetEvaluationJob"], [job_arn]
         )
 
-        for function in (self.submit, self.poll, self.record_failure):
+        # The ledger: the semaphore's one item, parse markers and latest pointers. Only the
+        # item-level actions each handler calls, on this table alone.
+        ledger_actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        for function in (
+            self.acquire_slot,
+            self.release_slot,
+            self.release_leaked_slots,
+            self.parse,
+        ):
+            self._allow(function, "UseLedger", ledger_actions, [ledger.table_arn])
+
+        for function in (
+            self.submit_job,
+            self.poll,
+            self.stop_job,
+            self.release_slot,
+            self.release_leaked_slots,
+            self.record_failure,
+        ):
             self._acknowledge_policy(
                 function,
                 f"AwsSolutions-IAM5[Resource::{nag_resource_text(job_arn)}]",
                 EVALUATION_JOB_WILDCARD_REASON,
             )
-        self._acknowledge_policy(
+        for function in (self.submit_job, self.release_leaked_slots):
+            self._acknowledge_policy(
+                function,
+                "AwsSolutions-IAM5[Resource::*]",
+                XRAY_WILDCARD_REASON
+                + " bedrock:ListEvaluationJobs is a list action without resource types.",
+            )
+        for function in (
             self.submit,
-            "AwsSolutions-IAM5[Resource::*]",
-            XRAY_WILDCARD_REASON
-            + " bedrock:ListEvaluationJobs is a list action without resource types.",
-        )
-        for function in (self.poll, self.parse, self.record_failure):
+            self.acquire_slot,
+            self.release_slot,
+            self.poll,
+            self.stop_job,
+            self.collect_shards,
+            self.parse,
+            self.record_failure,
+        ):
             self._acknowledge_policy(
                 function, "AwsSolutions-IAM5[Resource::*]", XRAY_WILDCARD_REASON
             )
 
+    def add_start(self, state_machine: sfn.IStateMachine) -> lambda_.Function:
+        """The upload rule's target: starts the state machine under the dataset version's name.
+
+        Made after the state machine, which it names; the state machine never invokes it.
+        """
+        self.start = self._function(START, **{STATE_MACHINE_ENV: state_machine.state_machine_arn})
+        state_machine.grant_start_execution(self.start)
+        self._acknowledge_policy(self.start, "AwsSolutions-IAM5[Resource::*]", XRAY_WILDCARD_REASON)
+        return self.start
+
     @property
     def all(self) -> tuple[lambda_.Function, ...]:
-        return (self.submit, self.poll, self.parse, self.record_failure)
+        workflow = (
+            self.submit,
+            self.acquire_slot,
+            self.submit_job,
+            self.poll,
+            self.stop_job,
+            self.release_slot,
+            self.collect_shards,
+            self.parse,
+            self.record_failure,
+            self.release_leaked_slots,
+        )
+        return workflow if self.start is None else (*workflow, self.start)
 
     @staticmethod
     def _allow(

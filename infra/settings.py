@@ -2,17 +2,24 @@
 
 `cdk deploy -c pollMaxWaitSeconds=300` (or the `context` block of cdk.json) overrides a
 default; app.py, the stack and the tests all take a `PipelineSettings`, so a default is
-written once.
+written once. Settings that bound each other are checked together when the settings are
+made (`check`), so a bad combination fails `cdk synth` with the fix, not a run in production.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
 import aws_cdk as cdk
 
+from evalcore.job_slots import MAX_CONCURRENT_JOBS, SLOT_WAIT_SECONDS
 from evalcore.polling import MAX_WAIT_SECONDS, MIN_WAIT_SECONDS, PollingSchedule
+from evalcore.run_limit import CLEANUP_ALLOWANCE_SECONDS, DEFAULT_RUN_LIMIT_SECONDS
+from evalcore.shards import MAX_SHARDS_PER_RUN
+from evalcore.suite import Suite
+from infra.history_budget import HISTORY_BUDGET_EVENTS, worst_case_history_events
 
 
 class ContextSource(Protocol):
@@ -25,8 +32,59 @@ class PipelineSettings:
     # (lambdas/evalcore/polling.py).
     poll_min_wait_seconds: int = MIN_WAIT_SECONDS
     poll_max_wait_seconds: int = MAX_WAIT_SECONDS
+    # A run past this (counted from its start, queueing included) stops its jobs and fails.
+    run_limit_seconds: int = DEFAULT_RUN_LIMIT_SECONDS
+    # Time kept after the run limit to stop the jobs and record the failure.
+    cleanup_allowance_seconds: int = CLEANUP_ALLOWANCE_SECONDS
+    # Must exceed the run limit plus the clean-up after it, so it never strikes first.
     execution_timeout_hours: int = 24
     results_retention_days: int = 365
+    # Jobs in progress at once across all runs: keep under Bedrock's concurrent-job quota.
+    max_concurrent_jobs: int = MAX_CONCURRENT_JOBS
+    # How long a run that found every job slot taken waits before asking again.
+    slot_wait_seconds: int = SLOT_WAIT_SECONDS
+    # Jobs (of at most 1,000 prompts each) one run may split its dataset into.
+    max_shards_per_run: int = MAX_SHARDS_PER_RUN
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """The state machine's timeout must never strike before the run limit's clean-up, and
+        the longest allowed run must stay far below Step Functions' history limit."""
+        needed = self.run_limit_seconds + self.cleanup_allowance_seconds
+        if self.execution_timeout_hours * 3600 < needed:
+            raise ValueError(
+                f"executionTimeoutHours={self.execution_timeout_hours} would end executions "
+                f"before their jobs are stopped: runLimitSeconds={self.run_limit_seconds} plus "
+                f"cleanupAllowanceSeconds={self.cleanup_allowance_seconds} needs at least "
+                f"{-(-needed // 3600)} hours; raise executionTimeoutHours or lower runLimitSeconds"
+            )
+        events = worst_case_history_events(
+            run_limit_seconds=self.run_limit_seconds,
+            cleanup_seconds=self.cleanup_allowance_seconds,
+            polling=self.polling,
+            slot_wait_seconds=self.slot_wait_seconds,
+            shards=self.max_shards_per_run,
+        )
+        if events > HISTORY_BUDGET_EVENTS:
+            raise ValueError(
+                f"the longest allowed run could write {events} history events, over the "
+                f"budget of {HISTORY_BUDGET_EVENTS} (half of Step Functions' 25,000-event "
+                "limit per execution): raise pollMinWaitSeconds, pollMaxWaitSeconds or "
+                "slotWaitSeconds, or lower runLimitSeconds or maxShardsPerRun"
+            )
+
+    def check_suites(self, suites: Iterable[Suite]) -> None:
+        """A suite may shorten the run limit (`maxRunHours`), never lengthen it: the state
+        machine's timeout is sized for the stack's limit."""
+        for suite in suites:
+            if suite.max_run_hours and suite.max_run_hours * 3600 > self.run_limit_seconds:
+                raise ValueError(
+                    f"{suite.source}: maxRunHours={suite.max_run_hours} is longer than the "
+                    f"stack's runLimitSeconds={self.run_limit_seconds}: lower maxRunHours, or "
+                    "raise runLimitSeconds (and executionTimeoutHours with it)"
+                )
 
     @property
     def polling(self) -> PollingSchedule:

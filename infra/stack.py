@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
 from evalcore.suite import DEFAULT_SUITES_DIR, Suite, load_all_suites
 from infra.bedrock_permissions import JobKind, needs_bucket_cors
 from infra.functions import PipelineFunctions
+from infra.ledger import PipelineLedger
 from infra.observability import ObservabilitySettings, PipelineObservability
 from infra.service_role import EvaluationServiceRole
 from infra.settings import PipelineSettings
@@ -64,6 +66,7 @@ class EvaluationPipelineStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         settings = settings or PipelineSettings()
         model_ids = suite_model_identifiers(suites_dir)
+        settings.check_suites(load_all_suites(suites_dir))
         job_kinds = suite_job_kinds(suites_dir)
 
         storage = PipelineBucket(
@@ -84,28 +87,32 @@ class EvaluationPipelineStack(cdk.Stack):
             output_keys=suite_output_keys(suites_dir),
         ).role
 
+        # The job semaphore, parse markers and latest-run pointers (DynamoDB).
+        self.ledger = PipelineLedger(self, "Ledger").table
+
         self.functions = PipelineFunctions(
             self,
             "Functions",
             storage=storage,
             service_role=self.service_role,
             model_ids=model_ids,
-            polling=settings.polling,
+            ledger=self.ledger,
+            settings=settings,
         )
 
         workflow = EvaluationWorkflow(
             self,
             "Workflow",
-            submit=self.functions.submit,
-            poll=self.functions.poll,
-            parse=self.functions.parse,
-            record_failure=self.functions.record_failure,
+            functions=self.functions,
             execution_timeout=settings.execution_timeout,
         )
         self.state_machine = workflow.state_machine
 
         trigger = DatasetUploadTrigger(
-            self, "DatasetUploadTrigger", bucket=self.bucket, state_machine=self.state_machine
+            self,
+            "DatasetUploadTrigger",
+            bucket=self.bucket,
+            start=self.functions.add_start(self.state_machine),
         )
 
         self.observability = PipelineObservability(
@@ -117,6 +124,16 @@ class EvaluationPipelineStack(cdk.Stack):
             workflow_log_group=workflow.log_group,
             trigger=trigger,
             settings=ObservabilitySettings.from_context(self),
+        )
+        # Executions that time out or are aborted never reach ReleaseJobSlot: the rule that
+        # records them also stops their jobs and frees their slots.
+        self.observability.notifications.rule.add_target(
+            targets.LambdaFunction(
+                self.functions.release_leaked_slots,
+                dead_letter_queue=trigger.dead_letter_queue,
+                retry_attempts=8,
+                max_event_age=cdk.Duration.hours(6),
+            )
         )
 
         cdk.CfnOutput(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
-from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from evalcore.layout import DATASET_SUFFIX, DATASETS_PREFIX
@@ -19,9 +19,12 @@ DATASET_KEY_WILDCARD = f"{DATASETS_PREFIX}*{DATASET_SUFFIX}"
 class DatasetUploadTrigger(Construct):
     """An EventBridge rule on S3 `Object Created` for `datasets/*.jsonl` of the pipeline bucket.
 
-    The execution input is `{"bucket", "key", "versionId"}`: the version pins the exact bytes
-    that were uploaded. Events that cannot be delivered after retries go to an SQS dead-letter
-    queue instead of vanishing, so a dataset upload is never silently ignored.
+    The rule's target is the start function (handlers/start.py), given `{"bucket", "key",
+    "versionId"}`: the version pins the exact bytes that were uploaded, and the function starts
+    the execution under a name made from them, which an EventBridge target cannot do, so a
+    redelivered event starts no second run. Events that cannot be delivered after retries go
+    to an SQS dead-letter queue instead of vanishing, so a dataset upload is never silently
+    ignored.
     """
 
     def __init__(
@@ -30,7 +33,7 @@ class DatasetUploadTrigger(Construct):
         construct_id: str,
         *,
         bucket: s3.IBucket,
-        state_machine: sfn.IStateMachine,
+        start: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
 
@@ -68,9 +71,9 @@ class DatasetUploadTrigger(Construct):
             ),
         )
         self.rule.add_target(
-            targets.SfnStateMachine(
-                state_machine,
-                input=events.RuleTargetInput.from_object(
+            targets.LambdaFunction(
+                start,
+                event=events.RuleTargetInput.from_object(
                     {
                         "bucket": events.EventField.from_path("$.detail.bucket.name"),
                         "key": events.EventField.from_path("$.detail.object.key"),

@@ -19,6 +19,7 @@ from evalcore.dataset import MAX_LINE_BYTES, MAX_PROMPTS_PER_JOB
 from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import Problem, SuiteError
 from evalcore.results import MalformedLine, iter_result_records
+from evalcore.shards import MAX_SHARDS_PER_RUN
 from evalcore.suite import load_suite, load_suite_file, parse_suite, suite_for_dataset_key
 
 
@@ -66,6 +67,8 @@ def lines(*records: Any) -> list[bytes]:
     return [r if isinstance(r, bytes) else json.dumps(r).encode() for r in records]
 
 
+# What a deployment with the default maxShardsPerRun accepts in one upload.
+MAX_PROMPTS_PER_RUN = MAX_PROMPTS_PER_JOB * MAX_SHARDS_PER_RUN
 LIVE = {"mode": "bedrock", "modelIdentifier": "us.amazon.nova-lite-v1:0"}
 RAG_TURN = {
     "prompt": {"content": [{"text": "q"}]},
@@ -191,9 +194,9 @@ CATALOGUE: tuple[BadInput, ...] = (
              [b'{"prompt": "a"}', b"", b'{"prompt": "b"}'], "<line>", "is blank"),
     BadInput("line beyond the line cap", Where.DATASET, [b'{"prompt": "' + b"x" * MAX_LINE_BYTES],
              "<line>", f"is longer than {MAX_LINE_BYTES:,} bytes"),
-    BadInput("more prompts than a job takes", Where.DATASET,
-             lines(*({"prompt": "p"} for _ in range(MAX_PROMPTS_PER_JOB + 1))), "<file>",
-             f"Bedrock accepts at most {MAX_PROMPTS_PER_JOB}"),
+    BadInput("more prompts than a run takes", Where.DATASET,
+             lines(*({"prompt": "p"} for _ in range(MAX_PROMPTS_PER_RUN + 1))), "<file>",
+             f"the pipeline accepts at most {MAX_PROMPTS_PER_RUN} per run"),
     BadInput("empty file", Where.DATASET, [], "<file>", "holds no records"),
     BadInput("pre-computed suite, no responses", Where.DATASET, lines({"prompt": "p"}),
              "modelResponses", "exactly one entry", suite="support-assistant"),
@@ -251,7 +254,12 @@ def _suite_problems(case: BadInput) -> list[Problem]:
 
 
 def _dataset_problems(case: BadInput) -> list[Problem]:
-    stats = validate_for_suite(case.value, load_suite(case.suite), f"datasets/{case.suite}/d.jsonl")
+    stats = validate_for_suite(
+        case.value,
+        load_suite(case.suite),
+        f"datasets/{case.suite}/d.jsonl",
+        max_records=MAX_PROMPTS_PER_RUN,
+    )
     return stats.problems if case.outcome is not Outcome.WARNED else stats.warnings
 
 

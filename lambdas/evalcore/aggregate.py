@@ -68,6 +68,23 @@ class MetricStats:
             histogram=[a + b for a, b in zip(self.histogram, other.histogram, strict=True)],
         )
 
+    def merge(self, other: MetricStats) -> None:
+        """Fold another shard's statistics in: counts and totals add, extremes combine."""
+        self.count += other.count
+        self.na_count += other.na_count
+        self.total += other.total
+        if other.minimum is not None and (self.minimum is None or other.minimum < self.minimum):
+            self.minimum = other.minimum
+        if other.maximum is not None and (self.maximum is None or other.maximum > self.maximum):
+            self.maximum = other.maximum
+        self.low_count += other.low_count
+        self.labels.update(other.labels)
+        if other.histogram is not None:
+            if self.histogram is None:
+                self.histogram = [0] * len(other.histogram)
+            for index, count in enumerate(other.histogram):
+                self.histogram[index] += count
+
     @property
     def scored(self) -> int:
         return self.count - self.na_count - sum(self.labels.values())
@@ -186,6 +203,36 @@ class ScoreAggregator:
             heapq.heappush(self._low, item)
         else:
             heapq.heapreplace(self._low, item)
+
+    def merge(self, other: ScoreAggregator) -> ScoreAggregator:
+        """Fold in an aggregator that read the records after this one's (the next shard).
+
+        The result is what one aggregator reading this one's records and then the other's
+        would hold: means stay weighted by scored counts because totals and counts add, and
+        the kept low scores are the worst of both, ties going to the record read first
+        (the other's reading order is shifted past every low score this one has seen).
+        """
+        if other.low_score_threshold != self.low_score_threshold:
+            raise ValueError("cannot merge aggregations made with different low-score thresholds")
+        self.records += other.records
+        for metric, stats in other.metrics.items():
+            self.metrics[metric].merge(stats)
+        for category, metrics in other.categories.items():
+            for metric, stats in metrics.items():
+                self.categories[category][metric].merge(stats)
+        room = MAX_MALFORMED_KEPT - len(self.malformed)
+        self.malformed.extend(other.malformed[: max(room, 0)])
+        self.malformed_count += other.malformed_count
+        shift = self.low_score_count
+        for neg_goodness, neg_order, entry in other._low:
+            item = (neg_goodness, neg_order - shift, entry)
+            if len(self._low) < self.max_low_scores:
+                heapq.heappush(self._low, item)
+            elif item[:2] > self._low[0][:2]:
+                heapq.heapreplace(self._low, item)
+        self.low_score_count += other.low_score_count
+        self._order = itertools.count(self.low_score_count)
+        return self
 
     @property
     def low_scores(self) -> list[LowScore]:

@@ -18,6 +18,8 @@ from evalcore.json_values import json_type, key_label
 from evalcore.suite import InferenceMode, Suite, did_you_mean
 
 MAX_PROMPTS_PER_JOB = 1000
+# A run splits a larger dataset into jobs of at most MAX_PROMPTS_PER_JOB (evalcore.shards);
+# the stack's maxShardsPerRun bounds how many, so the submit step passes the product.
 KNOWN_FIELDS = frozenset({"prompt", "referenceResponse", "category", "modelResponses"})
 
 # Caps far beyond any valid dataset, so a wrong or hostile upload is refused after reading a
@@ -291,7 +293,10 @@ RecordCheck = Callable[[object, DatasetStats, int, list[Problem]], None]
 
 
 def validate_dataset(
-    lines: Iterable[str | bytes], suite: Suite, source: str = "<dataset>"
+    lines: Iterable[str | bytes],
+    suite: Suite,
+    source: str = "<dataset>",
+    max_records: int = MAX_PROMPTS_PER_JOB,
 ) -> DatasetStats:
     """Check every line of a model-evaluation dataset against the suite; never raises for bad
     data."""
@@ -299,11 +304,14 @@ def validate_dataset(
     def check(record: object, stats: DatasetStats, line: int, problems: list[Problem]) -> None:
         _check_record(record, suite, stats, line, problems)
 
-    return validate_records(lines, check, source)
+    return validate_records(lines, check, source, max_records)
 
 
 def validate_records(
-    lines: Iterable[str | bytes], check_record: RecordCheck, source: str = "<dataset>"
+    lines: Iterable[str | bytes],
+    check_record: RecordCheck,
+    source: str = "<dataset>",
+    max_records: int = MAX_PROMPTS_PER_JOB,
 ) -> DatasetStats:
     """The reading every kind of dataset shares (strict UTF-8, line and file caps, blank and
     broken lines); `check_record` judges each decoded record.
@@ -315,17 +323,21 @@ def validate_records(
     problems = stats.problems
     pending_blank: list[int] = []
     total_bytes = 0
+    # The caps grow with the records a run may hold (several jobs' worth when sharded).
+    runs_of_jobs = max(1, -(-max_records // MAX_PROMPTS_PER_JOB))
+    max_bytes = MAX_DATASET_BYTES * runs_of_jobs
+    max_read = MAX_RECORDS_READ * runs_of_jobs
     for number, raw in enumerate(lines, start=1):
         size = _line_bytes(raw)
         total_bytes += size
-        if total_bytes > MAX_DATASET_BYTES or stats.records >= MAX_RECORDS_READ:
+        if total_bytes > max_bytes or stats.records >= max_read:
             problems.append(
                 Problem(
                     source,
                     "<file>",
-                    f"is far larger than any valid dataset (over {MAX_DATASET_BYTES:,} bytes or "
-                    f"{MAX_RECORDS_READ:,} records); reading stopped at line {number}",
-                    f"split it into files of at most {MAX_PROMPTS_PER_JOB} records",
+                    f"is far larger than any valid dataset (over {max_bytes:,} bytes or "
+                    f"{max_read:,} records); reading stopped at line {number}",
+                    f"split it into files of at most {max_records} records",
                 )
             )
             return stats
@@ -378,14 +390,19 @@ def validate_records(
         problems.append(
             Problem(source, "<file>", "holds no records", "add one JSON object per line")
         )
-    elif stats.records > MAX_PROMPTS_PER_JOB:
+    elif stats.records > max_records:
+        per_run = (
+            f"{max_records} per run ({MAX_PROMPTS_PER_JOB} per evaluation job, "
+            f"{max_records // MAX_PROMPTS_PER_JOB} jobs)"
+            if max_records > MAX_PROMPTS_PER_JOB
+            else f"{MAX_PROMPTS_PER_JOB} per evaluation job"
+        )
         problems.append(
             Problem(
                 source,
                 "<file>",
-                f"holds {stats.records} prompts; Bedrock accepts at most "
-                f"{MAX_PROMPTS_PER_JOB} per evaluation job",
-                f"split it into files of at most {MAX_PROMPTS_PER_JOB} lines",
+                f"holds {stats.records} prompts; the pipeline accepts at most {per_run}",
+                f"split it into files of at most {max_records} lines",
             )
         )
     return stats

@@ -20,6 +20,52 @@ UNASSIGNED_SUITE = "unassigned"
 
 
 @dataclass(frozen=True)
+class ShardOutcome:
+    """How one shard's job ended, so a failed run shows every shard, not just the first."""
+
+    index: int
+    count: int
+    job_name: str | None
+    job_arn: str | None
+    status: JobStatus | None
+    completed: bool
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "shard": self.index + 1,
+            "of": self.count,
+            "jobName": self.job_name,
+            "jobArn": self.job_arn,
+            "status": None if self.status is None else self.status.value,
+            "completed": self.completed,
+            "message": self.message,
+        }
+
+
+def shard_outcome(state: RunState) -> ShardOutcome:
+    """One shard's final state (a Map iteration's output) as a failure record lists it."""
+    completed = state.error is None and state.status is JobStatus.COMPLETED
+    if state.error is not None:
+        message = _workflow_reason(state.error)[1]
+    elif state.failure_messages:
+        message = "; ".join(state.failure_messages)
+    elif state.status is None:
+        message = "no job was started"
+    else:
+        message = f"the evaluation job ended {state.status.value}"
+    return ShardOutcome(
+        index=state.shard_index or 0,
+        count=state.shard_count or 1,
+        job_name=state.job_name,
+        job_arn=state.job_arn,
+        status=state.status,
+        completed=completed,
+        message="completed" if completed else message,
+    )
+
+
+@dataclass(frozen=True)
 class FailureRecord:
     kind: FailureKind
     error_type: str
@@ -31,6 +77,7 @@ class FailureRecord:
     status: JobStatus
     dataset: DatasetRef
     recorded_at: str
+    shards: tuple[ShardOutcome, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +92,7 @@ class FailureRecord:
             "errorType": self.error_type,
             "message": self.message,
             "messages": list(self.messages),
+            "shards": [shard.to_json() for shard in self.shards],
         }
 
 
@@ -83,6 +131,7 @@ def _workflow_reason(error: CaughtError) -> tuple[str, str, tuple[str, ...]]:
 
 def build_failure_record(state: RunState, now: datetime | None = None) -> FailureRecord:
     status = state.status or JobStatus.FAILED
+    overdue = state.overdue or any(outcome.overdue for outcome in state.shard_outcomes)
     if state.error is not None:
         kind = FailureKind.WORKFLOW
         error_type, message, messages = _workflow_reason(state.error)
@@ -91,6 +140,8 @@ def build_failure_record(state: RunState, now: datetime | None = None) -> Failur
         messages = state.failure_messages
         error_type = f"EvaluationJob{status.value}"
         message = "; ".join(messages) or f"the evaluation job ended {status.value}"
+    if overdue:
+        kind, error_type = FailureKind.TIME_LIMIT, "RunTimeLimitExceeded"
     return FailureRecord(
         kind=kind,
         error_type=error_type,
@@ -102,4 +153,5 @@ def build_failure_record(state: RunState, now: datetime | None = None) -> Failur
         status=status,
         dataset=state.dataset,
         recorded_at=(now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        shards=tuple(shard_outcome(outcome) for outcome in state.shard_outcomes),
     )

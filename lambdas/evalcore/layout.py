@@ -59,6 +59,24 @@ def report_prefix(suite: str, job_name: str) -> str:
     return f"{REPORTS_PREFIX}{suite}/{job_name}/"
 
 
-def latest_summary_key(suite: str) -> str:
-    """The previous run a new run is compared with."""
-    return f"{REPORTS_PREFIX}{suite}/{LATEST_SUMMARY_FILE}"
+def latest_summary_key(suite: str, dataset_key: str) -> str:
+    """The latest run of one dataset of a suite: the run a new upload of it is compared with.
+
+    Each dataset of a suite has its own history (`reports/<suite>/<dataset>/`), so two
+    datasets of one suite are never compared with each other. The folder is the dataset's
+    path below its suite folder without `.jsonl` (`datasets/s/eu/faq.jsonl` -> `eu/faq`).
+    """
+    return f"{REPORTS_PREFIX}{suite}/{dataset_path(dataset_key)}/{LATEST_SUMMARY_FILE}"
+
+
+def dataset_path(key: str) -> str:
+    """The dataset's path below its suite's folder, without the .jsonl suffix."""
+    below_suite = key[len(DATASETS_PREFIX) :].split("/", 1)[-1]
+    return (
+        below_suite[: -len(DATASET_SUFFIX)] if below_suite.endswith(DATASET_SUFFIX) else below_suite
+    )
+
+
+def shard_key(suite: str, run_name: str, index: int) -> str:
+    """One shard of a dataset too large for one job, staged beside the run's validated copy."""
+    return f"{STAGING_PREFIX}{suite}/{run_name}/shards/shard-{index + 1:03d}{DATASET_SUFFIX}"

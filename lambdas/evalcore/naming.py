@@ -100,3 +100,21 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
     """`s3://bucket/some/key` -> (`bucket`, `some/key`)."""
     bucket, _, key = uri.removeprefix("s3://").partition("/")
     return bucket, key
+
+
+EXECUTION_NAME_MAX = 80
+# The start function's environment names the state machine it starts.
+STATE_MACHINE_ENV = "STATE_MACHINE_ARN"
+
+
+def execution_name(bucket: str, key: str, version_id: str | None) -> str:
+    """The Step Functions execution name of one uploaded dataset version.
+
+    A Standard workflow refuses a second execution under a name used in the last 90 days
+    (ExecutionAlreadyExists), so every delivery of the same S3 event starts at most one run.
+    Names allow 80 characters of `[0-9A-Za-z_-]`: a readable prefix and the version's digest.
+    """
+    digest = run_digest(bucket, key, version_id)[:32]
+    readable = re.sub(r"[^0-9A-Za-z_-]+", "-", dataset_stem(key)).strip("-")
+    room = EXECUTION_NAME_MAX - len(digest) - 1
+    return f"{readable[:room]}-{digest}" if readable else digest

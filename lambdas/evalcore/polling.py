@@ -72,7 +72,11 @@ class PollingPlan:
         return self.poll_ages[-1] - duration_seconds
 
 
-def plan_polls(duration_seconds: float, fixed_wait_seconds: int | None = None) -> PollingPlan:
+def plan_polls(
+    duration_seconds: float,
+    fixed_wait_seconds: int | None = None,
+    schedule: PollingSchedule = DEFAULT_SCHEDULE,
+) -> PollingPlan:
     """Ages (seconds since submission) of every poll until the first one at or after the end.
 
     The workflow waits before its first poll, as the state machine does after Submit.
@@ -81,7 +85,7 @@ def plan_polls(duration_seconds: float, fixed_wait_seconds: int | None = None) -
     ages = []
     age = 0
     while True:
-        age += fixed_wait_seconds if fixed_wait_seconds else wait_seconds_for_age(age)
+        age += fixed_wait_seconds if fixed_wait_seconds else schedule.wait_for_age(age)
         ages.append(age)
         if age >= duration_seconds:
             return PollingPlan(tuple(ages))

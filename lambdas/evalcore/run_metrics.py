@@ -214,6 +214,8 @@ def pipeline_count(name: PipelineMetric) -> Datapoint:
 
 def failure_outcome(state: RunState) -> RunOutcome:
     """How a run that reached the failure path ended."""
+    if state.overdue or any(outcome.overdue for outcome in state.shard_outcomes):
+        return RunOutcome.TIMED_OUT  # stopped at its run limit
     if state.error is None:
         return RunOutcome.JOB_FAILED
     if state.error.error == TIMED_OUT_ERROR:

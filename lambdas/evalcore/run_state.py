@@ -40,10 +40,14 @@ class FailureKind(StrEnum):
 
     WORKFLOW = "workflow"  # a step raised: bad dataset or suite, access denied, ...
     BEDROCK = "bedrock"  # the job ended Failed or Stopped
+    TIME_LIMIT = "timeLimit"  # the run passed its limit; its jobs were stopped
 
 
 # The execution input the upload trigger sends; the error a Catch stores.
 BUCKET, KEY, VERSION_ID, ERROR = "bucket", "key", "versionId", "error"
+# Keys the state machine itself reads or writes (infra.workflow spells them from here).
+STATUS, WAIT_SECONDS, STARTED_AT, OVERDUE = "status", "waitSeconds", "startedAt", "overdue"
+SLOT_ACQUIRED, SHARDS, SHARD_OUTCOMES = "slotAcquired", "shards", "shardOutcomes"
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,15 @@ class CaughtError:
         return cls(str(data.get("Error") or "States.Unknown"), cause if cause else None)
 
 
+def _optional_int(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RunStateError(f"the run state's {key} must be a whole number, got {value!r}")
+    return value
+
+
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     if value is None:
@@ -120,6 +133,23 @@ class RunState:
     summary_key: str | None = None
     failure_key: str | None = None
     passed: bool | None = field(default=None)
+    # When the execution started (Step Functions' clock): the run limit counts from here,
+    # queueing for a job slot included.
+    started_at: str | None = None
+    # The run's limit in seconds: the suite's maxRunHours or the stack's, whichever is shorter.
+    run_limit_seconds: int | None = None
+    # Set by a status check or a slot request made after the run's limit.
+    overdue: bool = False
+    # A slot of the pipeline-wide job semaphore is held (DynamoDB, handlers.slots).
+    slot_acquired: bool | None = None
+    # Shard i of n (0-based) inside the Map state; a run of one job is shard 0 of 1.
+    shard_index: int | None = None
+    shard_count: int | None = None
+    # The dataset object the shard's job reads (the run's dataset when it has one shard).
+    shard_key: str | None = None
+    # Before the Map: the state each shard starts from; after it, every shard's final state.
+    shards: tuple[RunState, ...] = ()
+    shard_outcomes: tuple[RunState, ...] = ()
 
     def evolve(self, **changes: Any) -> RunState:
         return replace(self, **changes)
@@ -151,7 +181,18 @@ class RunState:
             "summaryKey": self.summary_key,
             "failureKey": self.failure_key,
             "passed": self.passed,
+            "startedAt": self.started_at,
+            "runLimitSeconds": self.run_limit_seconds,
+            "overdue": self.overdue,
+            "slotAcquired": self.slot_acquired,
+            "shardIndex": self.shard_index,
+            "shardCount": self.shard_count,
+            "shardKey": self.shard_key,
         }
+        if self.shards:
+            data[SHARDS] = [shard.to_json() for shard in self.shards]
+        if self.shard_outcomes:
+            data[SHARD_OUTCOMES] = [outcome.to_json() for outcome in self.shard_outcomes]
         if self.error is not None:
             data[ERROR] = self.error.to_json()
         return data
@@ -173,6 +214,9 @@ class RunState:
         estimate = data.get("costEstimate")
         passed = data.get("passed")
         wait = data.get("waitSeconds")
+        slot = data.get("slotAcquired")
+        outcomes = data.get(SHARD_OUTCOMES) or []
+        shards = data.get(SHARDS) or []
         return cls(
             dataset=DatasetRef.from_json(data, where="execution input"),
             suite=_optional_str(data, "suite"),
@@ -191,7 +235,27 @@ class RunState:
             summary_key=_optional_str(data, "summaryKey"),
             failure_key=_optional_str(data, "failureKey"),
             passed=passed if isinstance(passed, bool) else None,
+            started_at=_optional_str(data, "startedAt"),
+            run_limit_seconds=_optional_int(data, "runLimitSeconds"),
+            overdue=data.get("overdue") is True,
+            slot_acquired=slot if isinstance(slot, bool) else None,
+            shard_index=_optional_int(data, "shardIndex"),
+            shard_count=_optional_int(data, "shardCount"),
+            shard_key=_optional_str(data, "shardKey"),
+            shards=tuple(cls.from_json(shard) for shard in shards),
+            shard_outcomes=tuple(cls.from_json(outcome) for outcome in outcomes),
         )
+
+    def limit_seconds(self, stack_default: int) -> int:
+        """The limit this run was given at submit, or the stack's for a run started without."""
+        return self.run_limit_seconds or stack_default
+
+    @property
+    def shard_label(self) -> str:
+        """`shard 2/3` for people; a run of one job has no shard to name."""
+        if self.shard_index is None or not self.shard_count or self.shard_count == 1:
+            return "the job"
+        return f"shard {self.shard_index + 1}/{self.shard_count}"
 
 
 _JSON_NAMES = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from evalcore.suite_kinds import HumanConfig, RagConfig, RagSource, parse_kind
 from evalcore.suite_sections import parse_kind_sections
 
 DEFAULT_SUITES_DIR = Path(__file__).resolve().parent.parent / "suites"
+SUITES_DIR_ENV = "EVAL_SUITES_DIR"
 
 MAX_METRICS = 25
 # Stricter than Bedrock's job-name pattern: the suite name is only the readable start of one.
@@ -56,6 +58,7 @@ SUITE_KEYS = (
     "customMetrics",
     "human",
     "outputKmsKeyId",
+    "maxRunHours",
 )
 INFERENCE_KEYS_BY_MODE: dict[str, tuple[str, ...]] = {
     "precomputed": ("mode", "sourceIdentifier"),
@@ -109,6 +112,8 @@ class Suite:
     category_dimensions: tuple[str, ...] = ()
     max_category_dimensions: int = MAX_CATEGORY_DIMENSIONS
     budget_usd: float | None = None
+    # A run of this suite is stopped after this long (never longer than the stack's limit).
+    max_run_hours: int | None = None
     source: str = "<suite>"
     kind: JobKind = JobKind.JUDGE
     rag: RagConfig | None = None
@@ -535,6 +540,7 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
     )
     category_dimensions = _parse_string_list(data, "categoryDimensions", source, problems)
     budget = _parse_budget(data, source, problems)
+    max_run_hours = _parse_positive_int(data, "maxRunHours", None, source, problems)
     task_type = sections.task_type
     description = data.get("description", "")
     if not isinstance(description, str):
@@ -563,6 +569,7 @@ def parse_suite(data: Any, source: str = "<suite>") -> Suite:
         category_dimensions=category_dimensions,
         max_category_dimensions=max_categories or MAX_CATEGORY_DIMENSIONS,
         budget_usd=budget,
+        max_run_hours=max_run_hours,
         source=source,
         kind=kind,
         rag=sections.rag,
@@ -609,7 +616,7 @@ def load_suite_file(path: Path) -> Suite:
 
 def suite_names(suites_dir: Path | None = None) -> list[str]:
     """The suites a dataset may be uploaded for."""
-    directory = suites_dir or DEFAULT_SUITES_DIR
+    directory = suites_dir or suites_directory()
     return sorted(path.stem for path in directory.glob("*.json"))
 
 
@@ -625,7 +632,7 @@ def load_suite(name_or_path: str, suites_dir: Path | None = None) -> Suite:
     candidate = Path(name_or_path)
     if candidate.suffix == ".json" or candidate.is_file():
         return load_suite_file(candidate)
-    directory = suites_dir or DEFAULT_SUITES_DIR
+    directory = suites_dir or suites_directory()
     path = directory / f"{name_or_path}.json"
     if not path.is_file():
         raise SuiteError(
@@ -649,7 +656,7 @@ def suite_for_dataset_key(key: str, suites_dir: Path | None = None) -> Suite:
     directory of the Lambda bundle must not load anything), and a folder that names no suite
     says which suites exist, because that message is what the uploader reads.
     """
-    directory = suites_dir or DEFAULT_SUITES_DIR
+    directory = suites_dir or suites_directory()
     layout = f"{DATASETS_PREFIX}<suite>/<name>{DATASET_SUFFIX}"
     try:
         name = suite_name_from_dataset_key(key)
@@ -674,6 +681,12 @@ def suite_for_dataset_key(key: str, suites_dir: Path | None = None) -> Suite:
     return load_suite_file(path)
 
 
+def suites_directory(environ: Mapping[str, str] = os.environ) -> Path:
+    """The suites folder: the one shipped beside the code, unless SUITES_DIR_ENV names another
+    (a simulation or an end-to-end test running the real handlers on its own suites)."""
+    return Path(environ.get(SUITES_DIR_ENV) or DEFAULT_SUITES_DIR)
+
+
 def load_all_suites(suites_dir: Path | None = None) -> list[Suite]:
-    directory = suites_dir or DEFAULT_SUITES_DIR
+    directory = suites_dir or suites_directory()
     return [load_suite_file(path) for path in sorted(directory.glob("*.json"))]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
 from aws_lambda_powertools import Logger
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from evalcore.polling import (
@@ -69,13 +70,29 @@ def build_tracer(environ: Mapping[str, str] = os.environ) -> Tracer | TracingOff
 logger = Logger()
 tracer = build_tracer()
 
-THROTTLING_CODES = frozenset(
-    {"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"}
-)
+THROTTLING_CODES = frozenset({"ThrottlingException", "TooManyRequestsException"})
+# The account's evaluation-job quota is full (jobs started outside the pipeline, or a limit
+# set above the quota): a slot frees only when some job ends, minutes to hours away.
+QUOTA_CODES = frozenset({"ServiceQuotaExceededException"})
+# Bedrock's own transient failures (HTTP 500/503).
+UNAVAILABLE_CODES = frozenset({"InternalServerException", "ServiceUnavailableException"})
+# SDK-level retries (botocore's standard mode: exponential backoff with full jitter; it
+# retries S3 SlowDown, throttling and 5xx) before an error reaches the state machine.
+SDK_RETRIES = Config(retries={"mode": "standard", "max_attempts": 8})
 
 
 class BedrockThrottled(Exception):
-    """Retried by the state machine with backoff; the name is matched in its Retry rule."""
+    """Request-rate throttling: retried by the state machine within seconds to minutes."""
+
+
+class BedrockQuotaExceeded(Exception):
+    """The evaluation-job quota is full: retried by the state machine after minutes, not
+    seconds, because only a job ending frees room."""
+
+
+class BedrockUnavailable(Exception):
+    """Bedrock answered 500/503: retried by the state machine; a status check is harmless to
+    repeat."""
 
 
 class ConfigurationError(Exception):
@@ -84,12 +101,27 @@ class ConfigurationError(Exception):
 
 @cache
 def s3_client():
-    return boto3.client("s3")
+    return boto3.client("s3", config=SDK_RETRIES)
 
 
 @cache
 def bedrock_client():
-    return boto3.client("bedrock")
+    return boto3.client("bedrock", config=SDK_RETRIES)
+
+
+@cache
+def dynamodb_client():
+    return boto3.client("dynamodb", config=SDK_RETRIES)
+
+
+@cache
+def stepfunctions_client():
+    return boto3.client("stepfunctions", config=SDK_RETRIES)
+
+
+def int_setting(name: str, default: int, environ: Mapping[str, str] = os.environ) -> int:
+    """A whole-number setting the stack put in the environment, or its default."""
+    return int(environ.get(name, default))
 
 
 @cache
@@ -105,13 +137,18 @@ def setting(name: str) -> str:
 
 
 def call_bedrock(operation: Callable[..., dict], **kwargs: Any) -> dict:
-    """Turn Bedrock throttling into the one error type the workflow retries."""
+    """Turn Bedrock's retryable errors into the error types the workflow retries, each with
+    its own wait (infra.workflow); every other error fails the step with its reason."""
     try:
         return operation(**kwargs)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code in THROTTLING_CODES:
             raise BedrockThrottled(f"{code}: {error}") from error
+        if code in QUOTA_CODES:
+            raise BedrockQuotaExceeded(f"{code}: {error}") from error
+        if code in UNAVAILABLE_CODES:
+            raise BedrockUnavailable(f"{code}: {error}") from error
         raise
 
 

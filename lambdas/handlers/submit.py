@@ -1,5 +1,8 @@
 """Validate an uploaded dataset against its suite, check its models are still offered, stage
-the validated copy the job reads, estimate the cost, start the Bedrock job."""
+the validated copy the jobs read, estimate the cost, and split it into one shard per job.
+
+The jobs themselves are created later, one per shard, once each holds a slot of the
+pipeline-wide job semaphore (handlers.shards.submit_job, which uses `create_job` below)."""
 
 from __future__ import annotations
 
@@ -12,11 +15,12 @@ from botocore.exceptions import ClientError
 
 from evalcore import job_specs
 from evalcore.cost import estimate_cost
-from evalcore.dataset import DatasetStats
+from evalcore.dataset import MAX_PROMPTS_PER_JOB, DatasetStats
 from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import DatasetError, InputError, Problem, SuiteError
 from evalcore.job_request import build_create_job_request, staged_key_for
 from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
+from evalcore.run_limit import DEFAULT_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV, run_limit_for
 from evalcore.run_metrics import PipelineMetric, pipeline_count
 from evalcore.run_state import DatasetRef, RunState, RunStateError
 from evalcore.staging import DatasetNormaliser
@@ -28,12 +32,13 @@ from handlers.runtime import (
     BedrockThrottled,
     bedrock_client,
     call_bedrock,
+    int_setting,
     logger,
-    polling_schedule,
     s3_client,
     setting,
     tracer,
 )
+from handlers.shard_files import max_shards, write_shards
 
 # The staged copy is built in memory up to this size, then in /tmp; a valid dataset (at most
 # 1,000 prompts) rarely needs the disk.
@@ -91,7 +96,9 @@ def validate_into(dataset: DatasetRef, suite: Suite, sink: IO[bytes]) -> Dataset
         s3io.iter_lines(dataset.bucket, dataset.key, dataset.version_id), sink=sink
     )
     try:
-        stats = validate_for_suite(normaliser, suite, dataset.uri)
+        stats = validate_for_suite(
+            normaliser, suite, dataset.uri, max_records=MAX_PROMPTS_PER_JOB * max_shards()
+        )
     except DatasetError as error:
         raise DatasetError([normaliser.in_upload_numbering(p) for p in error.problems]) from None
     for warning in stats.warnings[:20]:
@@ -120,12 +127,12 @@ def check_models(suite: Suite) -> None:
         raise SuiteError(problems)
 
 
-def stage(bucket: str, key: str, body: IO[bytes]) -> None:
+def stage(bucket: str, key: str, body: IO[bytes]) -> bool:
     """Write the validated copy once; a retried execution finds it already there.
 
     The key is unique per uploaded version (it holds the job name) and the bytes are a pure
     function of that version, so an existing object is this same copy: it is kept, never
-    overwritten (`If-None-Match: *`).
+    overwritten (`If-None-Match: *`). True when this call wrote it: the run's first start.
     """
     body.seek(0)
     try:
@@ -136,11 +143,14 @@ def stage(bucket: str, key: str, body: IO[bytes]) -> None:
         if error.response.get("Error", {}).get("Code") != "PreconditionFailed":
             raise
         logger.info("Staged dataset already exists; keeping it", extra={"stagedKey": key})
+        return False
+    return True
 
 
-def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
-    """Validate the upload, check its models and stage the validated copy: the run state and
-    the job request, or the InputError saying what to fix."""
+def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any], bool]:
+    """Validate the upload, check its models and stage the validated copy: the run state, the
+    job request and whether this is the run's first start, or the InputError saying what to
+    fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
     suite = suite_for_dataset_key(dataset.key)
@@ -150,33 +160,37 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any]]:
         stats = validate_into(dataset, suite, staged)
         request = build_create_job_request(suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN"))
         check_models(suite)
-        stage(dataset.bucket, staged_key, staged)
+        first_start = stage(dataset.bucket, staged_key, staged)
     accepted = state.evolve(
+        run_limit_seconds=run_limit_for(
+            int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS), suite.max_run_hours
+        ),
         suite=suite.name,
         staged_key=staged_key,
         records=stats.records,
         cost_estimate=estimate_cost(suite, stats),
     )
-    return accepted, request
+    return accepted, request, first_start
 
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        state, request = _accept(event)
+        state, request, first_start = _accept(event)
     except (InputError, RunStateError):
         publish_metrics([pipeline_count(PipelineMetric.RUNS_REJECTED)])
         raise
-    job_arn = create_job(request)
-    publish_metrics([pipeline_count(PipelineMetric.RUNS_STARTED)])
-    logger.info(
-        "Submitted evaluation job",
-        extra={"jobName": request["jobName"], "jobArn": job_arn, "records": state.records},
+    state = state.evolve(
+        job_name=request["jobName"], output_s3_uri=request["outputDataConfig"]["s3Uri"]
     )
-    return state.evolve(
-        job_name=request["jobName"],
-        job_arn=job_arn,
-        output_s3_uri=request["outputDataConfig"]["s3Uri"],
-        wait_seconds=polling_schedule().min_wait_seconds,
-    ).to_json()
+    assert state.staged_key is not None and state.records is not None
+    staged = DatasetRef(state.dataset.bucket, state.staged_key)
+    state = write_shards(state, staged, state.records)
+    if first_start:  # a retried step or a restarted execution is the same run
+        publish_metrics([pipeline_count(PipelineMetric.RUNS_STARTED)])
+    logger.info(
+        "Accepted the dataset",
+        extra={"jobName": state.job_name, "records": state.records, "jobs": len(state.shards)},
+    )
+    return state.to_json()

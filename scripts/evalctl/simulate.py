@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from evalctl.simulation.alarms import AlarmOutcome
     from evalctl.simulation.emf import EmfRecord
     from evalctl.simulation.inbox import Received
+    from infra.settings import PipelineSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_DATASET = REPO_ROOT / "examples" / "datasets" / "support-assistant.jsonl"
@@ -70,6 +71,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def simulation_settings(wait_seconds: int = POLL_WAIT_SECONDS) -> PipelineSettings:
+    """Every wait of a simulated run is `wait_seconds` (moto's Wait states really sleep), a run
+    may take two minutes, and the history budget is checked for those numbers."""
+    from infra.settings import PipelineSettings
+
+    return PipelineSettings(
+        poll_min_wait_seconds=wait_seconds,
+        poll_max_wait_seconds=wait_seconds,
+        slot_wait_seconds=wait_seconds,
+        run_limit_seconds=120,
+        cleanup_allowance_seconds=60,
+        execution_timeout_hours=1,
+        max_shards_per_run=3,
+    )
+
+
 @cache
 def synthesized_template(poll_wait_seconds: int = POLL_WAIT_SECONDS) -> str:
     """The stack's CloudFormation template as JSON text; synthesized once per process.
@@ -80,12 +97,9 @@ def synthesized_template(poll_wait_seconds: int = POLL_WAIT_SECONDS) -> str:
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     import aws_cdk as cdk
 
-    from infra.settings import PipelineSettings
     from infra.stack import EvaluationPipelineStack
 
-    settings = PipelineSettings(
-        poll_min_wait_seconds=poll_wait_seconds, poll_max_wait_seconds=poll_wait_seconds
-    )
+    settings = simulation_settings(poll_wait_seconds)
     with tempfile.TemporaryDirectory(prefix="evalctl-simulate-") as outdir:
         app = cdk.App(outdir=outdir, context={"aws:cdk:bundling-stacks": []})
         EvaluationPipelineStack(app, DEFAULT_STACK_NAME, settings=settings)

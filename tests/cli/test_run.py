@@ -98,7 +98,8 @@ def test_run_follows_the_execution_to_its_summary(template, capsys):
     progress = capsys.readouterr().err
     assert "estimate: 12 records x 5 metrics x 1 run(s)" in progress
     states = entered_states(history["events"])
-    assert states[0] == "SubmitEvaluationJob" and states[-1] == "EvaluationSucceeded"
+    assert states[:2] == ["StampStart", "SubmitEvaluationJob"]
+    assert states[-1] == "EvaluationSucceeded"
     assert [line for line in progress.splitlines() if line.startswith("run: ")] == [
         f"run: {state}" for state in states
     ]

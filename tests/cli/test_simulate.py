@@ -75,7 +75,7 @@ def test_the_example_completes_and_prints_the_stand_in_judges_means(example):
         for metric in SUITE.metrics
     }
     assert printed_means(output) == {m: round(v, 3) for m, v in expected.items()}
-    assert "Execution: SUCCEEDED; states: SubmitEvaluationJob -> " in output
+    assert "Execution: SUCCEEDED; states: StampStart -> SubmitEvaluationJob -> " in output
     assert "-> ParseEvaluationResults -> EvaluationSucceeded" in output
     assert "PASSED (SIMULATED: the stand-in judge's scores, not Bedrock's)" in output
 

@@ -1,5 +1,7 @@
+import itertools
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalcore.aggregate import ScoreAggregator
@@ -94,6 +96,77 @@ def test_malformed_lines_are_counted():
     assert agg.records == 1
     assert agg.malformed_count == 1
     assert (agg.malformed[0].source, agg.malformed[0].line) == ("f", 1)
+
+
+# --- merging shards ----------------------------------------------------------------------------
+
+# Multiples of 1/4 add exactly in floating point, so merged means must equal, not approximate.
+_RESULTS = st.sampled_from([None, 0.0, 0.25, 0.5, 0.75, 1.0, "formal", "casual"])
+_ROWS = st.lists(
+    st.tuples(
+        st.dictionaries(
+            st.sampled_from(["Builtin.Correctness", "Builtin.Harmfulness", "tone"]),
+            _RESULTS,
+            min_size=1,
+        ),
+        st.sampled_from([None, "billing", "account"]),
+        st.booleans(),  # a malformed line instead of a record
+    ),
+    max_size=40,
+)
+
+
+def _lines(rows) -> list[str]:
+    lines = []
+    for number, (scores, category, malformed) in enumerate(rows):
+        if malformed:
+            lines.append("{not json")
+        else:
+            lines.append(jsonl([model_row(f"p{number}", scores, category=category)]).strip())
+    return lines
+
+
+def _snapshot(agg: ScoreAggregator) -> tuple:
+    return (
+        agg.records,
+        agg.metric_results(),
+        agg.category_results(),
+        agg.low_score_count,
+        [(low.metric, low.score, low.prompt) for low in agg.low_scores],
+        agg.malformed_count,
+        [(bad.line, bad.reason) for bad in agg.malformed],
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=_ROWS, cuts=st.lists(st.integers(0, 40), max_size=4), keep=st.integers(1, 6))
+def test_merging_shards_equals_aggregating_all_at_once(rows, cuts, keep):
+    lines = _lines(rows)
+    bounds = sorted({0, len(lines), *(min(c, len(lines)) for c in cuts)})
+    # Line numbers restart per output file, so the whole is one file read shard after shard.
+    whole = ScoreAggregator(max_low_scores=keep).add_all(
+        item
+        for start, end in itertools.pairwise(bounds)
+        for item in iter_result_records(lines[start:end], "f.jsonl")
+    )
+    merged = ScoreAggregator(max_low_scores=keep)
+    for start, end in itertools.pairwise(bounds):
+        shard = ScoreAggregator(max_low_scores=keep)
+        merged.merge(shard.add_all(iter_result_records(lines[start:end], "f.jsonl")))
+    assert _snapshot(merged) == _snapshot(whole)
+
+
+def test_merged_means_are_weighted_by_scored_counts_not_averaged_per_shard():
+    big = aggregate([model_row(f"a{i}", {"m": 1.0}) for i in range(3)])
+    small = aggregate([model_row("b", {"m": 0.0}), model_row("c", {"m": None})])
+    stats = big.merge(small).metric_results()["m"]
+    assert stats.mean == 0.75  # (3 x 1.0 + 0.0) / 4 scored, not (1.0 + 0.0) / 2
+    assert (stats.count, stats.scored, stats.na_count, stats.minimum) == (5, 4, 1, 0.0)
+
+
+def test_merging_refuses_different_low_score_thresholds():
+    with pytest.raises(ValueError, match="thresholds"):
+        ScoreAggregator(low_score_threshold=0.5).merge(ScoreAggregator(low_score_threshold=0.7))
 
 
 def test_score_histograms_have_ten_bins_and_leave_out_na_and_labels():

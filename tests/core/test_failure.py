@@ -59,3 +59,50 @@ def test_a_key_without_suite_folder_is_recorded_as_unassigned():
         {"bucket": "b", "key": "datasets/x.jsonl", "error": {"Error": "SuiteError"}}
     )
     assert failure_key(state).startswith("reports/unassigned/")
+
+
+def test_a_failed_sharded_run_lists_every_shards_outcome():
+    base = {"bucket": "b", "key": "datasets/s/big.jsonl", "suite": "s", "shardCount": 3}
+    error = {"Error": "BedrockQuotaExceeded", "Cause": json.dumps({"errorMessage": "quota"})}
+    state = RunState.from_json(
+        {
+            **base,
+            "jobName": "s-big-0123456789",
+            "status": "Failed",
+            "failureMessages": ["shard 2/3 (s-big-0123456789-s2): judge failed"],
+            "shardOutcomes": [
+                {**base, "shardIndex": 0, "jobName": "s-big-0123456789-s1", "status": "Completed"},
+                {
+                    **base,
+                    "shardIndex": 1,
+                    "jobName": "s-big-0123456789-s2",
+                    "status": "Failed",
+                    "failureMessages": ["judge failed"],
+                },
+                {**base, "shardIndex": 2, "jobName": "s-big-0123456789-s3", "error": error},
+            ],
+        }
+    )
+    record = build_failure_record(state).to_json()
+    assert record["kind"] == "bedrock"
+    assert [(s["shard"], s["of"], s["completed"], s["message"]) for s in record["shards"]] == [
+        (1, 3, True, "completed"),
+        (2, 3, False, "judge failed"),
+        (3, 3, False, "quota"),
+    ]
+
+
+def test_a_run_stopped_at_its_limit_is_a_time_limit_failure():
+    base = {"bucket": "b", "key": "datasets/s/d.jsonl", "suite": "s", "shardCount": 1}
+    stopped = {
+        **base,
+        "shardIndex": 0,
+        "jobName": "s-d-0123456789",
+        "status": "Stopped",
+        "overdue": True,
+        "failureMessages": ["stopped: the run passed its time limit of 12 h"],
+    }
+    state = RunState.from_json({**stopped, "shardOutcomes": [stopped]})
+    record = build_failure_record(state)
+    assert (record.kind, record.error_type) == (FailureKind.TIME_LIMIT, "RunTimeLimitExceeded")
+    assert record.message == "stopped: the run passed its time limit of 12 h"

@@ -84,8 +84,10 @@ def test_operational_fields_are_read():
             categoryDimensions=["billing"],
             maxCategoryDimensions=3,
             budgetUsd=25,
+            maxRunHours=6,
         )
     )
+    assert suite.max_run_hours == 6
     assert suite.tolerance_for("Builtin.Correctness") == 0.1
     assert suite.tolerance_for("Builtin.Helpfulness") == suite.regression_tolerance
     assert suite.max_days_between_runs == 7
@@ -100,6 +102,7 @@ def test_bad_bounds_and_operational_values_are_reported():
             "Builtin.Helpfulness": {"above": 1},
         },
         maxDaysBetweenRuns=0,
+        maxRunHours=0,
         budgetUsd=-1,
         regressionTolerances={"Builtin.Nope": 0.1},
     )
@@ -110,6 +113,7 @@ def test_bad_bounds_and_operational_values_are_reported():
         "thresholds.Builtin.Correctness",
         "thresholds.Builtin.Helpfulness.above",
         "maxDaysBetweenRuns",
+        "maxRunHours",
         "budgetUsd",
         "regressionTolerances.Builtin.Nope",
     } <= fields

@@ -9,7 +9,7 @@ import pytest
 
 from evalctl.simulation.aws import ROLE_ARN, World, fake_aws, lambda_context
 from evalctl.simulation.bedrock_output import oriented
-from handlers import poll, submit
+from handlers import poll, shards, slots, submit
 
 KEY = "datasets/support-assistant/smoke.jsonl"
 # The quality the judge finds in each answer (oriented per metric by the scorer); p3 is N/A.
@@ -52,8 +52,18 @@ def start(world: World, key: str = KEY, rows: list[dict] | bytes | None = None) 
     return {"bucket": world.bucket, "key": key, "versionId": version}
 
 
-def run_to_completion(world: World, event: dict[str, Any]) -> dict[str, Any]:
+def submitted(event: dict[str, Any], context: object = None) -> dict[str, Any]:
+    """What the workflow does up to a running job for a dataset of one shard: submit (validate,
+    stage, plan), take a job slot, create the shard's job. Returns the shard's state."""
     state = submit.handler(event, lambda_context())
+    (shard,) = state["shards"]
+    shard = slots.acquire(shard, lambda_context())
+    assert shard["slotAcquired"], "the test's job slot is taken"
+    return shards.submit_job(shard, lambda_context())
+
+
+def run_to_completion(world: World, event: dict[str, Any]) -> dict[str, Any]:
+    state = submitted(event)
     while (state := poll.handler(state, lambda_context()))["status"] == "InProgress":
         pass
     return state

@@ -14,8 +14,9 @@ import logging
 import pytest
 
 from evalctl.simulation.aws import ROLE_ARN, fake_aws, lambda_context
-from handlers import parse, poll, submit
+from handlers import parse, poll
 from handlers.runtime import logger
+from tests.handlers.conftest import submitted
 
 KEY = "datasets/support-assistant/private.jsonl"
 PROMPT = "PRIVATE-PROMPT-{}"
@@ -65,7 +66,7 @@ def captured_logs(monkeypatch):
 def test_a_whole_run_at_info_logs_no_prompt_response_or_explanation(captured_logs, capsys):
     with fake_aws(lambda record, metric: 0.75, polls_until_done=1) as world:
         version = world.upload(KEY, rows())
-        state = submit.handler(
+        state = submitted(
             {"bucket": world.bucket, "key": KEY, "versionId": version}, lambda_context()
         )
         while (state := poll.handler(state, lambda_context()))["status"] == "InProgress":

@@ -3,8 +3,8 @@ import pytest
 from evalcore.matching import ResultsMismatch
 from evalctl.simulation.aws import fake_aws, lambda_context
 from evalctl.simulation.emf import datapoints
-from handlers import parse, submit
-from tests.handlers.conftest import QUALITY, judge, run_to_completion, start
+from handlers import parse
+from tests.handlers.conftest import QUALITY, judge, run_to_completion, start, submitted
 
 
 def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys):
@@ -35,7 +35,7 @@ def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys
         "Builtin.Helpfulness",
     ]
     assert summary["verdict"] == "failed" and result["passed"] is False
-    latest = world.read_summary("reports/support-assistant/latest-summary.json")
+    latest = world.read_summary("reports/support-assistant/smoke/latest-summary.json")
     assert latest == summary
 
     suite = (("Suite", "support-assistant"),)
@@ -74,8 +74,58 @@ def test_parse_compares_with_the_previous_run_but_never_with_itself(world):
     assert rerun["comparison"]["previousJobName"] == comparison["previousJobName"]
 
 
+def test_a_repeated_parse_writes_nothing_new_and_publishes_nothing(world, capsys):
+    state = run_to_completion(world, start(world))
+    first = parse.handler(state, lambda_context())
+    written = world.read_summary(first["summaryKey"])
+    capsys.readouterr()
+    again = parse.handler(state, lambda_context())
+    assert again == first
+    assert world.read_summary(first["summaryKey"]) == written  # not rewritten
+    assert datapoints(capsys.readouterr().out) == {}
+    assert len(world.inbox.messages()) == 1
+
+
+def started(event: dict, second: int) -> dict:
+    """The execution's start as Step Functions stamps it (StampStart)."""
+    return {**event, "startedAt": f"2026-11-27T09:00:{second:02d}.000Z"}
+
+
+def test_each_dataset_of_a_suite_is_compared_with_its_own_history(world):
+    faq_key = "datasets/support-assistant/faq.jsonl"
+    faq = parse.handler(
+        run_to_completion(world, started(start(world, key=faq_key), 1)), lambda_context()
+    )
+    world.bedrock.scorer = judge({**QUALITY, "p1": 0.0})
+    billing = parse.handler(
+        run_to_completion(
+            world, started(start(world, key="datasets/support-assistant/billing.jsonl"), 2)
+        ),
+        lambda_context(),
+    )
+    # billing's first run has no baseline, although faq ran before it in the same suite
+    assert world.read_summary(billing["summaryKey"])["comparison"] is None
+    faq_again = parse.handler(
+        run_to_completion(world, started(start(world, key=faq_key), 3)), lambda_context()
+    )
+    comparison = world.read_summary(faq_again["summaryKey"])["comparison"]
+    assert comparison["previousSummaryKey"] == faq["summaryKey"]
+    for dataset, result in (("faq", faq_again), ("billing", billing)):
+        latest = world.read_summary(f"reports/support-assistant/{dataset}/latest-summary.json")
+        assert latest["summaryKey"] == result["summaryKey"]
+
+
+def test_a_run_that_finishes_after_a_newer_one_does_not_become_the_latest(world):
+    older = run_to_completion(world, started(start(world), 1))
+    newer = run_to_completion(world, started(start(world), 2))
+    newer_result = parse.handler(newer, lambda_context())
+    parse.handler(older, lambda_context())  # the older run's parse comes last
+    latest = world.read_summary("reports/support-assistant/smoke/latest-summary.json")
+    assert latest["summaryKey"] == newer_result["summaryKey"]
+
+
 def test_parse_without_outputs_says_where_it_looked(world):
-    state = submit.handler(start(world), lambda_context())
+    state = submitted(start(world), lambda_context())
     with pytest.raises(parse.ResultsNotFound, match=state["outputS3Uri"]):
         parse.handler(state, lambda_context())
 

@@ -3,13 +3,13 @@ from datetime import timedelta
 import pytest
 
 from evalcore.run_state import RunStateError
-from evalctl.simulation.aws import lambda_context
-from handlers import poll, submit
-from tests.handlers.conftest import run_to_completion, start
+from evalctl.simulation.aws import fake_aws, lambda_context
+from handlers import poll
+from tests.handlers.conftest import QUALITY, judge, run_to_completion, start, submitted
 
 
 def test_poll_reports_progress_then_the_outcome_with_the_jobs_times(world):
-    state = submit.handler(start(world), lambda_context())
+    state = submitted(start(world), lambda_context())
     first = poll.handler(state, lambda_context())
     assert first["status"] == "InProgress"
     assert first["jobCreatedAt"] and first["jobEndedAt"] is None
@@ -26,8 +26,17 @@ def test_poll_without_a_job_arn_names_the_field(world):
 def test_the_wait_grows_with_the_jobs_age_within_the_deployed_bounds(world, monkeypatch):
     monkeypatch.setenv("POLL_MIN_WAIT_SECONDS", "7")
     monkeypatch.setenv("POLL_MAX_WAIT_SECONDS", "9")
-    state = submit.handler(start(world), lambda_context())
+    state = submitted(start(world), lambda_context())
     assert state["waitSeconds"] == 7
     job = next(iter(world.bedrock.jobs.values()))
     job.created -= timedelta(hours=1)  # a quarter of an hour's age is far above the cap
     assert poll.handler(state, lambda_context())["waitSeconds"] == 9
+
+
+def test_a_check_after_the_runs_limit_marks_it_overdue():
+    with fake_aws(judge(QUALITY), polls_until_done=5) as world:
+        state = submitted(start(world), lambda_context())
+        assert poll.handler(state, lambda_context())["overdue"] is False
+        late = {**state, "startedAt": "2026-01-01T00:00:00.000Z", "runLimitSeconds": 3600}
+        checked = poll.handler(late, lambda_context())
+        assert (checked["status"], checked["overdue"]) == ("InProgress", True)

@@ -2,13 +2,13 @@ import json
 
 from evalctl.simulation.aws import lambda_context
 from evalctl.simulation.emf import datapoints
-from handlers import record_failure, submit
-from tests.handlers.conftest import start
+from handlers import record_failure
+from tests.handlers.conftest import start, submitted
 
 
 def test_record_failure_writes_failure_json_for_bedrock_failures(world, capsys):
     state = {
-        **submit.handler(start(world), lambda_context()),
+        **submitted(start(world), lambda_context()),
         "status": "Failed",
         "failureMessages": ["The judge model is not available"],
     }

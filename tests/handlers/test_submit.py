@@ -3,13 +3,15 @@ import json
 import pytest
 
 from evalcore.errors import DatasetError, SuiteError
+from evalcore.run_limit import RUN_LIMIT_ENV
 from evalcore.run_state import RunStateError
+from evalcore.suite import DEFAULT_SUITES_DIR, SUITES_DIR_ENV
 from evalctl.simulation.aws import ROLE_ARN, fake_aws, lambda_context
 from evalctl.simulation.bedrock_service import LEGACY, NOT_FOUND
 from evalctl.simulation.emf import datapoints, emf_records
-from handlers import parse, poll, record_failure, submit
+from handlers import parse, poll, record_failure
 from handlers.runtime import BedrockThrottled
-from tests.handlers.conftest import QUALITY, dataset, judge, start
+from tests.handlers.conftest import QUALITY, dataset, judge, start, submitted
 
 HAIKU = "anthropic.claude-haiku-4-5-20251001-v1:0"
 AWKWARD_KEY = "datasets/support-assistant/date=2026-11-22/run 1.jsonl"
@@ -28,7 +30,7 @@ def caught(error: Exception) -> dict:
 
 
 def test_submit_validates_estimates_and_creates_the_job(world):
-    state = submit.handler(start(world), lambda_context())
+    state = submitted(start(world), lambda_context())
     (request,) = world.bedrock.creates()
     assert request["roleArn"] == ROLE_ARN
     assert request["jobName"] == state["jobName"]
@@ -42,22 +44,22 @@ def test_submit_validates_estimates_and_creates_the_job(world):
 
 def test_submitting_the_same_upload_twice_yields_one_job(world):
     event = start(world)
-    first = submit.handler(event, lambda_context())
-    second = submit.handler(event, lambda_context())
+    first = submitted(event, lambda_context())
+    second = submitted(event, lambda_context())
     assert first["jobArn"] == second["jobArn"]
     assert len(world.bedrock.jobs) == 1
 
 
 def test_a_name_conflict_reuses_the_existing_job(world):
     event = start(world)
-    first = submit.handler(event, lambda_context())
+    first = submitted(event, lambda_context())
     next(iter(world.bedrock.jobs.values())).request["clientRequestToken"] = "someone-else"
-    assert submit.handler(event, lambda_context())["jobArn"] == first["jobArn"]
+    assert submitted(event, lambda_context())["jobArn"] == first["jobArn"]
 
 
 def test_a_new_version_of_the_dataset_is_a_new_job(world):
-    first = submit.handler(start(world), lambda_context())
-    second = submit.handler(start(world), lambda_context())
+    first = submitted(start(world), lambda_context())
+    second = submitted(start(world), lambda_context())
     assert first["jobName"] != second["jobName"]
 
 
@@ -66,44 +68,44 @@ def test_throttling_becomes_the_retryable_error():
         fake_aws(judge(QUALITY), throttle_first_create=True) as world,
         pytest.raises(BedrockThrottled),
     ):
-        submit.handler(start(world), lambda_context())
+        submitted(start(world), lambda_context())
 
 
 def test_an_invalid_dataset_is_refused_with_line_numbers(world):
     rows = dataset()
     rows[2]["modelResponses"][0]["modelIdentifier"] = "wrong-app"
     with pytest.raises(DatasetError) as raised:
-        submit.handler(start(world, rows=rows), lambda_context())
+        submitted(start(world, rows=rows), lambda_context())
     assert "smoke.jsonl:3: modelResponses[0].modelIdentifier" in str(raised.value)
     assert world.bedrock.calls == []
 
 
 def test_submit_counts_started_and_rejected_runs(world, capsys):
-    submit.handler(start(world), lambda_context())
+    submitted(start(world), lambda_context())
     assert datapoints(capsys.readouterr().out) == {("RunsStarted", ()): 1}
     with pytest.raises(SuiteError):
-        submit.handler(start(world, key="datasets/nope/d.jsonl"), lambda_context())
+        submitted(start(world, key="datasets/nope/d.jsonl"), lambda_context())
     with pytest.raises(RunStateError):
-        submit.handler({"bucket": world.bucket}, lambda_context())
+        submitted({"bucket": world.bucket}, lambda_context())
     out = capsys.readouterr().out
     assert [record.values for record in emf_records(out)] == [{"RunsRejected": 1}] * 2
 
 
 def test_a_dataset_for_an_unknown_suite_is_refused(world):
     with pytest.raises(SuiteError, match="no suite named 'nope'"):
-        submit.handler(start(world, key="datasets/nope/d.jsonl"), lambda_context())
+        submitted(start(world, key="datasets/nope/d.jsonl"), lambda_context())
 
 
 def test_an_execution_input_without_a_key_names_the_field(world):
     with pytest.raises(RunStateError, match="lacks key"):
-        submit.handler({"bucket": world.bucket}, lambda_context())
+        submitted({"bucket": world.bucket}, lambda_context())
 
 
 def test_a_legacy_judge_is_refused_before_any_job_is_created_and_recorded():
     with fake_aws(judge(QUALITY), lifecycles={HAIKU: LEGACY}) as world:
         event = start(world)
         with pytest.raises(SuiteError) as raised:
-            submit.handler(event, lambda_context())
+            submitted(event, lambda_context())
         assert world.bedrock.creates() == []
         assert world.keys("staging/") == []
         message = str(raised.value)
@@ -124,7 +126,7 @@ def test_an_end_of_life_live_model_is_refused_naming_its_field():
         with pytest.raises(
             SuiteError, match=r"live-nova\.json: inference\.modelIdentifier"
         ) as raised:
-            submit.handler(event, lambda_context())
+            submitted(event, lambda_context())
         assert "'amazon.nova-lite-v1:0' is not offered" in str(raised.value)
         assert world.bedrock.creates() == []
 
@@ -132,7 +134,7 @@ def test_an_end_of_life_live_model_is_refused_naming_its_field():
 def test_an_awkward_key_with_bom_crlf_and_blank_lines_is_staged_normalised(world):
     body = crlf_with_bom_and_blank_lines(dataset())
     event = start(world, key=AWKWARD_KEY, rows=body)
-    state = submit.handler(event, lambda_context())
+    state = submitted(event, lambda_context())
 
     staged_key = state["stagedKey"]
     assert staged_key == f"staging/support-assistant/{state['jobName']}/run-1.jsonl"
@@ -150,7 +152,7 @@ def test_problems_after_blank_lines_keep_the_uploaded_line_numbers(world):
     rows = dataset()
     rows[1]["modelResponses"][0]["modelIdentifier"] = "wrong-app"
     with pytest.raises(DatasetError) as raised:
-        submit.handler(start(world, rows=crlf_with_bom_and_blank_lines(rows)), lambda_context())
+        submitted(start(world, rows=crlf_with_bom_and_blank_lines(rows)), lambda_context())
     # Record 2 sits on line 3 of the upload: a blank line follows each record.
     assert "smoke.jsonl:3: modelResponses[0].modelIdentifier" in str(raised.value)
     assert world.keys("staging/") == []
@@ -158,16 +160,16 @@ def test_problems_after_blank_lines_keep_the_uploaded_line_numbers(world):
 
 def test_a_retried_submit_keeps_the_staged_copy_it_wrote(world):
     event = start(world)
-    first = submit.handler(event, lambda_context())
+    first = submitted(event, lambda_context())
     staged = world.s3.head_object(Bucket=world.bucket, Key=first["stagedKey"])
-    second = submit.handler(event, lambda_context())
+    second = submitted(event, lambda_context())
     again = world.s3.head_object(Bucket=world.bucket, Key=second["stagedKey"])
     assert second["stagedKey"] == first["stagedKey"]
     assert again["VersionId"] == staged["VersionId"]  # not written a second time
 
 
 def test_re_uploading_the_key_while_the_job_runs_does_not_change_what_is_judged(world):
-    state = submit.handler(start(world), lambda_context())
+    state = submitted(start(world), lambda_context())
     staged_before = world.read_bytes(state["stagedKey"])
     replacement = [{**row, "prompt": f"new {row['prompt']}"} for row in dataset()]
     world.upload(state["key"], replacement)  # a new version of the same key, mid-run
@@ -178,3 +180,12 @@ def test_re_uploading_the_key_while_the_job_runs_does_not_change_what_is_judged(
     assert world.read_bytes(state["stagedKey"]) == staged_before
     assert {low["prompt"] for low in summary["lowScores"]} == {"p4"}  # the validated prompts
     assert (summary["promptsSubmitted"], summary["resultsReceived"]) == (4, 4)
+
+
+def test_the_run_limit_is_the_suites_when_shorter(world, monkeypatch, tmp_path):
+    suite = json.loads((DEFAULT_SUITES_DIR / "support-assistant.json").read_text())
+    (tmp_path / "support-assistant.json").write_text(json.dumps({**suite, "maxRunHours": 2}))
+    monkeypatch.setenv(RUN_LIMIT_ENV, str(12 * 3600))
+    assert submitted(start(world), lambda_context())["runLimitSeconds"] == 12 * 3600
+    monkeypatch.setenv(SUITES_DIR_ENV, str(tmp_path))
+    assert submitted(start(world), lambda_context())["runLimitSeconds"] == 2 * 3600

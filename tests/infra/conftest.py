@@ -19,6 +19,7 @@ from infra.stack import EvaluationPipelineStack
 SETTINGS = PipelineSettings(
     poll_min_wait_seconds=20,
     poll_max_wait_seconds=300,
+    run_limit_seconds=6 * 3600,
     execution_timeout_hours=12,
     results_retention_days=200,
 )

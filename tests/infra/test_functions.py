@@ -12,9 +12,16 @@ from tests.pins import lambda_pins
 
 HANDLERS = {
     "submit": "handlers.submit.handler",
+    "acquire_slot": "handlers.slots.acquire",
+    "submit_job": "handlers.shards.submit_job",
     "poll": "handlers.poll.handler",
+    "stop_job": "handlers.stop.handler",
+    "release_slot": "handlers.slots.release",
+    "collect_shards": "handlers.shards.collect",
     "parse": "handlers.parse.handler",
     "record_failure": "handlers.record_failure.handler",
+    "release_leaked_slots": "handlers.slots.release_leaked",
+    "start": "handlers.start.handler",
 }
 COMMON_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "bedrock-eval-pipeline",
@@ -28,13 +35,20 @@ def function_properties(synthesized, name: str) -> dict:
     return synthesized.json["Resources"][logical_id]["Properties"]
 
 
-def test_the_stack_exposes_exactly_the_four_functions(synthesized):
+def test_the_stack_exposes_exactly_the_pipelines_functions(synthesized):
     functions = synthesized.stack.functions
     assert [f.node.id for f in functions.all] == [
         "SubmitFunction",
+        "AcquireSlotFunction",
+        "SubmitJobFunction",
         "PollFunction",
+        "StopJobFunction",
+        "ReleaseSlotFunction",
+        "CollectShardsFunction",
         "ParseFunction",
         "RecordFailureFunction",
+        "ReleaseLeakedSlotsFunction",
+        "StartFunction",
     ]
     assert all(getattr(functions, name) in functions.all for name in HANDLERS)
 
@@ -63,8 +77,16 @@ def test_each_function_has_the_pipeline_environment(synthesized, name):
         "DATA_BUCKET": {"Ref": synthesized.logical_id(synthesized.stack.bucket)},
         "POLL_MIN_WAIT_SECONDS": str(SETTINGS.poll_min_wait_seconds),
         "POLL_MAX_WAIT_SECONDS": str(SETTINGS.poll_max_wait_seconds),
+        "RUN_LIMIT_SECONDS": str(SETTINGS.run_limit_seconds),
+        "MAX_CONCURRENT_JOBS": str(SETTINGS.max_concurrent_jobs),
+        "SLOT_WAIT_SECONDS": str(SETTINGS.slot_wait_seconds),
+        "MAX_SHARDS_PER_RUN": str(SETTINGS.max_shards_per_run),
+        "LEDGER_TABLE": {"Ref": synthesized.logical_id(synthesized.stack.ledger)},
     }
-    if name == "submit":
+    if name == "start":
+        machine = synthesized.logical_id(synthesized.stack.state_machine)
+        expected["STATE_MACHINE_ARN"] = {"Ref": machine}
+    if name in ("submit", "submit_job"):
         role_id = synthesized.logical_id(synthesized.stack.service_role)
         expected["EVALUATION_ROLE_ARN"] = {"Fn::GetAtt": [role_id, "Arn"]}
     if name in ("parse", "record_failure"):  # the Lambdas that end a run notify

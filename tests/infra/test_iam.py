@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evalcore.suite import load_all_suites
 from tests.infra.conftest import as_list, render
 
@@ -150,9 +152,75 @@ def test_function_roles_have_no_managed_policies(synthesized):
         assert not role["Properties"].get("ManagedPolicyArns"), function.node.path
 
 
-def test_submit_creates_jobs_for_suite_models_and_passes_only_the_service_role(synthesized):
+def test_submit_reads_datasets_and_writes_shards_only(synthesized):
     by_action = function_grants(synthesized, "submit")
     common_actions(synthesized, "submit", by_action)
+    dataset_objects = {bucket(synthesized) + "/datasets/*"}
+    assert resources_of(by_action.pop("s3:GetObject")) == dataset_objects
+    assert resources_of(by_action.pop("s3:GetObjectVersion")) == dataset_objects
+    assert resources_of(by_action.pop("s3:PutObject")) == {bucket(synthesized) + "/staging/*"}
+    # The lifecycle check: every suite model, and the models behind each profile.
+    assert resources_of(by_action.pop("bedrock:GetFoundationModel")) == {
+        arn for arn in SUITE_MODEL_ARNS if ":foundation-model/" in arn
+    }
+    assert resources_of(by_action.pop("bedrock:GetInferenceProfile")) == {
+        arn for arn in SUITE_MODEL_ARNS if "inference-profile/" in arn
+    }
+    assert by_action == {}
+
+
+def ledger_table(synthesized) -> str:
+    return "${" + synthesized.logical_id(synthesized.stack.ledger) + ".Arn}"
+
+
+LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+
+
+@pytest.mark.parametrize("name", ["acquire_slot", "release_slot"])
+def test_the_slot_functions_use_the_ledger_table_only(synthesized, name):
+    by_action = function_grants(synthesized, name)
+    common_actions(synthesized, name, by_action)
+    for action in LEDGER_ACTIONS:
+        assert resources_of(by_action.pop(action)) == {ledger_table(synthesized)}
+    if name == "release_slot":  # stops a job whose run hit an error before freeing its slot
+        assert resources_of(by_action.pop("bedrock:StopEvaluationJob")) == {EVALUATION_JOBS}
+    assert by_action == {}
+
+
+def test_release_leaked_slots_may_also_find_and_stop_jobs(synthesized):
+    by_action = function_grants(synthesized, "release_leaked_slots")
+    common_actions(synthesized, "release_leaked_slots", by_action)
+    for action in LEDGER_ACTIONS:
+        assert resources_of(by_action.pop(action)) == {ledger_table(synthesized)}
+    assert resources_of(by_action.pop("bedrock:ListEvaluationJobs")) == {"*"}
+    assert resources_of(by_action.pop("bedrock:StopEvaluationJob")) == {EVALUATION_JOBS}
+    assert by_action == {}
+
+
+def test_stop_job_only_stops_evaluation_jobs(synthesized):
+    by_action = function_grants(synthesized, "stop_job")
+    common_actions(synthesized, "stop_job", by_action)
+    assert resources_of(by_action.pop("bedrock:StopEvaluationJob")) == {EVALUATION_JOBS}
+    assert by_action == {}
+
+
+def test_collect_shards_needs_no_grant(synthesized):
+    by_action = function_grants(synthesized, "collect_shards")
+    common_actions(synthesized, "collect_shards", by_action)
+    assert by_action == {}
+
+
+def test_start_may_only_start_the_pipelines_state_machine(synthesized):
+    by_action = function_grants(synthesized, "start")
+    common_actions(synthesized, "start", by_action)
+    machine = "${" + synthesized.logical_id(synthesized.stack.state_machine) + "}"
+    assert resources_of(by_action.pop("states:StartExecution")) == {machine}
+    assert by_action == {}
+
+
+def test_submit_job_creates_jobs_for_suite_models_and_passes_only_the_service_role(synthesized):
+    by_action = function_grants(synthesized, "submit_job")
+    common_actions(synthesized, "submit_job", by_action)
     assert resources_of(by_action.pop("bedrock:CreateEvaluationJob")) == {
         EVALUATION_JOBS,
         *SUITE_MODEL_ARNS,
@@ -167,18 +235,6 @@ def test_submit_creates_jobs_for_suite_models_and_passes_only_the_service_role(s
     )
     assert pass_role["Condition"] == {
         "StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}
-    }
-    dataset_objects = {bucket(synthesized) + "/datasets/*"}
-    assert resources_of(by_action.pop("s3:GetObject")) == dataset_objects
-    assert resources_of(by_action.pop("s3:GetObjectVersion")) == dataset_objects
-    # It writes the validated copy the job reads, and nothing else in the bucket.
-    assert resources_of(by_action.pop("s3:PutObject")) == {bucket(synthesized) + "/staging/*"}
-    # The lifecycle check: every suite model, and the models behind each profile.
-    assert resources_of(by_action.pop("bedrock:GetFoundationModel")) == {
-        arn for arn in SUITE_MODEL_ARNS if ":foundation-model/" in arn
-    }
-    assert resources_of(by_action.pop("bedrock:GetInferenceProfile")) == {
-        arn for arn in SUITE_MODEL_ARNS if "inference-profile/" in arn
     }
     assert by_action == {}
 
@@ -213,6 +269,9 @@ def test_parse_reads_results_and_staged_copies_and_writes_reports_only(synthesiz
         f"{arn}/staging/*",
     }
     assert resources_of(by_action.pop("s3:PutObject")) == {f"{arn}/reports/*"}
+    # the parse marker and the dataset's latest-run pointer
+    for action in LEDGER_ACTIONS:
+        assert resources_of(by_action.pop(action)) == {ledger_table(synthesized)}
     pop_notification_grants(synthesized, by_action)
     assert by_action == {}
 
@@ -226,10 +285,14 @@ def test_record_failure_writes_reports_and_reads_jobs_only(synthesized):
     assert by_action == {}
 
 
-def test_the_state_machine_may_invoke_only_the_four_functions(synthesized):
+def test_the_state_machine_may_invoke_only_the_workflows_functions(synthesized):
     by_action = grants(synthesized, synthesized.stack.state_machine.role)
+    stack_functions = synthesized.stack.functions
     functions = {
-        "${" + synthesized.logical_id(fn) + ".Arn}" for fn in synthesized.stack.functions.all
+        "${" + synthesized.logical_id(fn) + ".Arn}"
+        for fn in stack_functions.all
+        # started by EventBridge rules, never by the state machine
+        if fn not in (stack_functions.start, stack_functions.release_leaked_slots)
     }
     assert resources_of(by_action["lambda:InvokeFunction"]) == functions | {
         f"{arn}:*" for arn in functions

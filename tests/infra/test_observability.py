@@ -481,14 +481,19 @@ def test_timed_out_and_aborted_executions_reach_record_failure(synthesized):
             "stateMachineArn": [{"Ref": synthesized.logical_id(stack.state_machine)}],
         },
     }
-    (target,) = properties["Targets"]
-    record_failure = synthesized.logical_id(stack.functions.record_failure)
-    assert target["Arn"] == {"Fn::GetAtt": [record_failure, "Arn"]}
-    assert "Input" not in target and "InputTransformer" not in target  # the whole event
-    # the upload trigger's queue: one place for runs that never got going
+    # record_failure writes failure.json and notifies; release_leaked_slots stops the
+    # execution's jobs and frees their job slots.
+    record_failure, release_leaked = properties["Targets"]
     queue = synthesized.logical_id(stack.node.find_child("DatasetUploadTrigger").dead_letter_queue)
-    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
-    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 8
+    for target, function in (
+        (record_failure, stack.functions.record_failure),
+        (release_leaked, stack.functions.release_leaked_slots),
+    ):
+        assert target["Arn"] == {"Fn::GetAtt": [synthesized.logical_id(function), "Arn"]}
+        assert "Input" not in target and "InputTransformer" not in target  # the whole event
+        # the upload trigger's queue: one place for runs that never got going
+        assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [queue, "Arn"]}}
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] == 8
 
 
 def test_the_topic_is_a_stack_output(synthesized):

@@ -128,10 +128,12 @@ def test_the_rule_matches_jsonl_uploads_under_datasets_of_this_bucket(synthesize
     assert "EventBusName" not in rule["Properties"]  # the default bus, where S3 sends events
 
 
-def test_the_rule_starts_the_state_machine_with_bucket_key_and_version(synthesized):
+def test_the_rule_calls_the_start_function_with_bucket_key_and_version(synthesized):
+    """The start function names the execution after the dataset version (exactly once)."""
     rule = upload_rule(synthesized)
     (target,) = rule["Properties"]["Targets"]
-    assert target["Arn"] == {"Ref": synthesized.logical_id(synthesized.stack.state_machine)}
+    start = synthesized.logical_id(synthesized.stack.functions.start)
+    assert target["Arn"] == {"Fn::GetAtt": [start, "Arn"]}
     transformer = target["InputTransformer"]
     paths = transformer["InputPathsMap"]
     assert set(paths.values()) == {

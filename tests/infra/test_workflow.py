@@ -8,24 +8,71 @@ import pytest
 
 from tests.infra.conftest import SETTINGS, render
 
-LAMBDA_SERVICE_ERRORS = [
-    "Lambda.ClientExecutionTimeoutException",
-    "Lambda.ServiceException",
-    "Lambda.AWSLambdaException",
-    "Lambda.SdkClientException",
-]
+LAMBDA_RETRY = {
+    "ErrorEquals": [
+        "Lambda.ClientExecutionTimeoutException",
+        "Lambda.ServiceException",
+        "Lambda.AWSLambdaException",
+        "Lambda.SdkClientException",
+        "Lambda.TooManyRequestsException",
+    ],
+    "IntervalSeconds": 2,
+    "BackoffRate": 2,
+    "MaxAttempts": 6,
+    "JitterStrategy": "FULL",
+}
 THROTTLE_RETRY = {
     "ErrorEquals": ["BedrockThrottled"],
     "IntervalSeconds": 30,
     "BackoffRate": 2,
     "MaxAttempts": 6,
+    "JitterStrategy": "FULL",
 }
-CATCH_ALL = [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}]
+QUOTA_RETRY = {
+    "ErrorEquals": ["BedrockQuotaExceeded"],
+    "IntervalSeconds": 300,
+    "BackoffRate": 1.5,
+    "MaxAttempts": 8,
+    "MaxDelaySeconds": 1800,
+    "JitterStrategy": "FULL",
+}
+UNAVAILABLE_RETRY = {
+    "ErrorEquals": ["BedrockUnavailable"],
+    "IntervalSeconds": 10,
+    "BackoffRate": 2,
+    "MaxAttempts": 5,
+    "JitterStrategy": "FULL",
+}
+TO_RECORD_FAILURE = [
+    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}
+]
+TO_RELEASE = [
+    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ReleaseJobSlotAfterError"}
+]
 TASK_FUNCTIONS = {
     "SubmitEvaluationJob": "submit",
+    "AcquireJobSlot": "acquire_slot",
+    "SubmitShardJob": "submit_job",
     "CheckEvaluationJob": "poll",
+    "StopEvaluationJob": "stop_job",
+    "ReleaseJobSlot": "release_slot",
+    "ReleaseJobSlotAfterError": "release_slot",
+    "CollectShards": "collect_shards",
     "ParseEvaluationResults": "parse",
     "RecordFailure": "record_failure",
+}
+# Each task's retries after LAMBDA_RETRY, and where its errors go.
+TASK_RETRIES_AND_CATCH = {
+    "SubmitEvaluationJob": ([THROTTLE_RETRY], TO_RECORD_FAILURE),
+    "AcquireJobSlot": ([], TO_RELEASE),
+    "SubmitShardJob": ([THROTTLE_RETRY, QUOTA_RETRY], TO_RELEASE),
+    "CheckEvaluationJob": ([THROTTLE_RETRY, UNAVAILABLE_RETRY], TO_RELEASE),
+    "StopEvaluationJob": ([THROTTLE_RETRY, UNAVAILABLE_RETRY], TO_RELEASE),
+    "ReleaseJobSlot": ([], None),
+    "ReleaseJobSlotAfterError": ([], None),
+    "CollectShards": ([], TO_RECORD_FAILURE),
+    "ParseEvaluationResults": ([], TO_RECORD_FAILURE),
+    "RecordFailure": ([], None),
 }
 
 
@@ -41,25 +88,74 @@ def definition(machine) -> dict:
     return json.loads(render(machine["DefinitionString"]))
 
 
-def test_the_state_names_are_the_documented_interface(definition):
-    assert definition["StartAt"] == "SubmitEvaluationJob"
+@pytest.fixture(scope="module")
+def states(definition) -> dict:
+    """The run's states and the shard loop's (inside the Map) in one table."""
+    shard_loop = definition["States"]["RunShards"]["ItemProcessor"]
+    return {**definition["States"], **shard_loop["States"]}
+
+
+@pytest.fixture(scope="module")
+def shard_loop(definition) -> dict:
+    return definition["States"]["RunShards"]["ItemProcessor"]
+
+
+def test_the_state_names_are_the_documented_interface(definition, shard_loop):
+    assert definition["StartAt"] == "StampStart"
     assert set(definition["States"]) == {
+        "StampStart",
         "SubmitEvaluationJob",
-        "WaitForEvaluationJob",
-        "CheckEvaluationJob",
-        "IsEvaluationJobDone",
+        "RunShards",
+        "CollectShards",
+        "IsRunCompleted",
         "ParseEvaluationResults",
         "RecordFailure",
         "EvaluationSucceeded",
         "EvaluationFailed",
     }
+    assert shard_loop["StartAt"] == "AcquireJobSlot"
+    assert set(shard_loop["States"]) == {
+        "AcquireJobSlot",
+        "HasJobSlot",
+        "WaitForJobSlot",
+        "NoJobSlotWithinLimit",
+        "SubmitShardJob",
+        "WaitForEvaluationJob",
+        "CheckEvaluationJob",
+        "IsEvaluationJobDone",
+        "StopEvaluationJob",
+        "ReleaseJobSlot",
+        "ReleaseJobSlotAfterError",
+    }
 
 
-def test_the_transitions(definition):
-    states = definition["States"]
-    assert states["SubmitEvaluationJob"]["Next"] == "WaitForEvaluationJob"
-    assert states["WaitForEvaluationJob"]["Next"] == "CheckEvaluationJob"
-    assert states["CheckEvaluationJob"]["Next"] == "IsEvaluationJobDone"
+def test_the_run_stamps_its_start_then_validates_runs_every_shard_and_collects(states):
+    assert states["StampStart"] == {
+        "Type": "Pass",
+        "Comment": "The run limit counts from the execution's start",
+        "Parameters": {
+            "bucket.$": "$.bucket",
+            "key.$": "$.key",
+            "versionId.$": "$.versionId",
+            "startedAt.$": "$$.Execution.StartTime",
+        },
+        "Next": "SubmitEvaluationJob",
+    }
+    assert states["SubmitEvaluationJob"]["Next"] == "RunShards"
+    run_shards = states["RunShards"]
+    assert (run_shards["ItemsPath"], run_shards["ResultPath"]) == ("$.shards", "$.shardOutcomes")
+    # Every shard at once: the job semaphore, not the Map, limits jobs in progress.
+    assert run_shards.get("MaxConcurrency", 0) == 0
+    assert run_shards["Catch"] == TO_RECORD_FAILURE
+    assert run_shards["Next"] == "CollectShards"
+    assert states["CollectShards"]["Next"] == "IsRunCompleted"
+    assert states["IsRunCompleted"] == {
+        "Type": "Choice",
+        "Choices": [
+            {"Variable": "$.status", "StringEquals": "Completed", "Next": "ParseEvaluationResults"}
+        ],
+        "Default": "RecordFailure",
+    }
     assert states["ParseEvaluationResults"]["Next"] == "EvaluationSucceeded"
     assert states["RecordFailure"]["Next"] == "EvaluationFailed"
     assert states["EvaluationSucceeded"] == {"Type": "Succeed"}
@@ -71,38 +167,60 @@ def test_the_transitions(definition):
     }
 
 
-def test_the_choice_completes_fails_or_keeps_waiting(definition):
-    choice = definition["States"]["IsEvaluationJobDone"]
-    assert choice["Type"] == "Choice"
-    assert choice["Default"] == "WaitForEvaluationJob"
-    completed, failed = choice["Choices"]
-    assert completed == {
-        "Variable": "$.status",
-        "StringEquals": "Completed",
-        "Next": "ParseEvaluationResults",
+def test_a_shard_waits_its_turn_for_a_job_slot_until_its_limit(states):
+    assert states["AcquireJobSlot"]["Next"] == "HasJobSlot"
+    assert states["HasJobSlot"] == {
+        "Type": "Choice",
+        "Choices": [
+            {"Variable": "$.slotAcquired", "BooleanEquals": True, "Next": "SubmitShardJob"},
+            {"Variable": "$.overdue", "BooleanEquals": True, "Next": "NoJobSlotWithinLimit"},
+        ],
+        "Default": "WaitForJobSlot",
     }
-    assert failed["Next"] == "RecordFailure"
-    assert failed["Or"] == [
-        {"Variable": "$.status", "StringEquals": "Failed"},
-        {"Variable": "$.status", "StringEquals": "Stopped"},
-    ]
+    assert states["WaitForJobSlot"] == {
+        "Type": "Wait",
+        "SecondsPath": "$.waitSeconds",
+        "Next": "AcquireJobSlot",
+    }
+    assert states["NoJobSlotWithinLimit"] == {"Type": "Pass", "End": True}
 
 
-def test_the_wait_is_the_one_the_last_step_chose(definition):
-    assert definition["States"]["WaitForEvaluationJob"] == {
+def test_a_job_is_checked_until_it_ends_and_stopped_once_overdue(states):
+    assert states["SubmitShardJob"]["Next"] == "WaitForEvaluationJob"
+    assert states["WaitForEvaluationJob"] == {
         "Type": "Wait",
         "SecondsPath": "$.waitSeconds",
         "Next": "CheckEvaluationJob",
     }
+    assert states["CheckEvaluationJob"]["Next"] == "IsEvaluationJobDone"
+    choice = states["IsEvaluationJobDone"]
+    ended, overdue = choice["Choices"]
+    assert ended["Next"] == "ReleaseJobSlot"
+    assert ended["Or"] == [
+        {"Variable": "$.status", "StringEquals": status}
+        for status in ("Completed", "Failed", "Stopped")
+    ]
+    assert overdue == {
+        "And": [
+            {"Variable": "$.overdue", "BooleanEquals": True},
+            {"Not": {"Variable": "$.status", "StringEquals": "Stopping"}},
+        ],
+        "Next": "StopEvaluationJob",
+    }
+    assert choice["Default"] == "WaitForEvaluationJob"
+    assert states["StopEvaluationJob"]["Next"] == "WaitForEvaluationJob"
+    assert states["ReleaseJobSlot"]["End"] is True
+    assert states["ReleaseJobSlotAfterError"]["End"] is True
 
 
-def test_the_execution_times_out(definition):
+def test_the_execution_timeout_leaves_room_for_the_run_limits_clean_up(definition):
     assert definition["TimeoutSeconds"] == SETTINGS.execution_timeout_hours * 3600
+    assert definition["TimeoutSeconds"] > SETTINGS.run_limit_seconds + 30 * 60
 
 
 @pytest.mark.parametrize("state", sorted(TASK_FUNCTIONS))
-def test_each_task_invokes_its_function_with_the_whole_state(synthesized, definition, state):
-    task = definition["States"][state]
+def test_each_task_invokes_its_function_with_the_whole_state(synthesized, states, state):
+    task = states[state]
     function_id = synthesized.logical_id(
         getattr(synthesized.stack.functions, TASK_FUNCTIONS[state])
     )
@@ -112,22 +230,12 @@ def test_each_task_invokes_its_function_with_the_whole_state(synthesized, defini
     assert task["OutputPath"] == "$.Payload"
 
 
-@pytest.mark.parametrize(
-    "state", ["SubmitEvaluationJob", "CheckEvaluationJob", "ParseEvaluationResults"]
-)
-def test_work_states_retry_throttling_and_send_every_error_to_record_failure(definition, state):
-    task = definition["States"][state]
-    service_retry, throttle_retry = task["Retry"]
-    assert service_retry["ErrorEquals"] == LAMBDA_SERVICE_ERRORS
-    assert throttle_retry == THROTTLE_RETRY
-    assert task["Catch"] == CATCH_ALL
-
-
-def test_record_failure_retries_lambda_service_errors_only(definition):
-    task = definition["States"]["RecordFailure"]
-    (retry,) = task["Retry"]
-    assert retry["ErrorEquals"] == LAMBDA_SERVICE_ERRORS
-    assert "Catch" not in task
+@pytest.mark.parametrize("state", sorted(TASK_RETRIES_AND_CATCH))
+def test_each_task_retries_only_transient_errors_each_with_its_wait(states, state):
+    retries, catch = TASK_RETRIES_AND_CATCH[state]
+    task = states[state]
+    assert task["Retry"] == [LAMBDA_RETRY, *retries]
+    assert task.get("Catch") == catch
 
 
 def test_the_machine_is_standard_traced_and_logs_everything(synthesized, machine):

@@ -13,13 +13,21 @@ import boto3
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
 
+from evalcore.job_slots import LEDGER_TABLE_ENV
 from evalcore.notification import TOPIC_ARN_VARIABLE
 from evalctl.simulation.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
 from evalctl.simulation.inbox import Inbox, subscribe_inbox
 from evalctl.simulation.summary_schema import assert_valid_summary
-from handlers.runtime import bedrock_client, s3_client, sns_client
+from handlers.runtime import (
+    bedrock_client,
+    dynamodb_client,
+    s3_client,
+    sns_client,
+    stepfunctions_client,
+)
 
 BUCKET = "pipeline-data-bucket"
+LEDGER_TABLE = "pipeline-ledger"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/bedrock-evaluation"
 
 
@@ -39,6 +47,7 @@ class World:
     bedrock: FakeBedrockEvaluations
     inbox: Inbox
     bucket: str = BUCKET
+    ledger_table: str = LEDGER_TABLE
 
     def upload(self, key: str, lines: list[dict] | str | bytes) -> str:
         """Records as JSON lines; text or bytes exactly as given (a BOM, CRLF, blank lines)."""
@@ -66,7 +75,26 @@ class World:
 def _reset_clients() -> None:
     s3_client.cache_clear()
     bedrock_client.cache_clear()
+    dynamodb_client.cache_clear()
+    stepfunctions_client.cache_clear()
     sns_client.cache_clear()
+
+
+def create_ledger_table(name: str = LEDGER_TABLE) -> str:
+    """The ledger table as infra/ledger.py declares it (pk/sk strings, on demand)."""
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name
 
 
 @contextmanager
@@ -77,17 +105,20 @@ def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) ->
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=BUCKET)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        create_ledger_table()
         fake = FakeBedrockEvaluations(bedrock_client(), s3, scorer=scorer, **bedrock_options)
         fake.activate()
         inbox = subscribe_inbox()
-        saved_topic = os.environ.get(TOPIC_ARN_VARIABLE)
-        os.environ[TOPIC_ARN_VARIABLE] = inbox.topic_arn
+        settings = {TOPIC_ARN_VARIABLE: inbox.topic_arn, LEDGER_TABLE_ENV: LEDGER_TABLE}
+        saved = {name: os.environ.get(name) for name in settings}
+        os.environ.update(settings)
         try:
             yield World(s3=s3, bedrock=fake, inbox=inbox)
         finally:
             fake.deactivate()
             _reset_clients()
-            if saved_topic is None:
-                os.environ.pop(TOPIC_ARN_VARIABLE, None)
-            else:
-                os.environ[TOPIC_ARN_VARIABLE] = saved_topic
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value

@@ -62,12 +62,20 @@ class FakeJob:
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+RUNNING_STATUSES = ("InProgress", "Stopping")
+
+
 class FakeBedrockEvaluations(Stubber):
     """Answers the evaluation-job operations from its own state, and GetFoundationModel /
     GetInferenceProfile from a per-model lifecycle table (ACTIVE unless the test says otherwise).
 
     `drop_prompts` / `duplicate_prompts` make a completed job write a short or padded output:
     the rows of those prompts are left out, or written twice.
+
+    `concurrent_job_quota` is enforced like the account quota: a CreateEvaluationJob while
+    that many jobs are InProgress or Stopping is refused with ServiceQuotaExceededException.
+    `peak_running` and `created` let tests check the pipeline never reached the quota and
+    never created a job twice.
     """
 
     def __init__(
@@ -81,6 +89,7 @@ class FakeBedrockEvaluations(Stubber):
         failure_messages: list[str] | None = None,
         output_files: int = 2,
         throttle_first_create: bool = False,
+        concurrent_job_quota: int | None = None,
         lifecycles: dict[str, str] | None = None,
         drop_prompts: frozenset[str] = frozenset(),
         duplicate_prompts: frozenset[str] = frozenset(),
@@ -94,12 +103,16 @@ class FakeBedrockEvaluations(Stubber):
         self.failure_messages = failure_messages or []
         self.output_files = output_files
         self.throttle_first_create = throttle_first_create
+        self.concurrent_job_quota = concurrent_job_quota
         self.lifecycles = dict(lifecycles or {})
         self.drop_prompts = drop_prompts
         self.duplicate_prompts = duplicate_prompts
         self.explainer = explainer
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
+        self.created: list[str] = []  # job names, in creation order
+        self.peak_running = 0
+        self.quota_refusals = 0
         # Executions run in moto's threads at the same time: each thread's call is its own,
         # and the jobs table changes under one lock.
         self._current = threading.local()
@@ -154,6 +167,13 @@ class FakeBedrockEvaluations(Stubber):
                 if job.request.get("clientRequestToken") == params.get("clientRequestToken"):
                     return {"jobArn": job.arn}
                 return self._error("ConflictException", "job name already exists", 409)
+        if self.concurrent_job_quota is not None and self.running >= self.concurrent_job_quota:
+            self.quota_refusals += 1
+            return self._error(
+                "ServiceQuotaExceededException",
+                f"{self.running} evaluation jobs are in progress; the quota is "
+                f"{self.concurrent_job_quota}",
+            )
         arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:evaluation-job/{uuid.uuid4().hex[:12]}"
         self.jobs[arn] = FakeJob(
             request=params,
@@ -162,7 +182,29 @@ class FakeBedrockEvaluations(Stubber):
             outcome=self.outcome,
             failure_messages=list(self.failure_messages),
         )
+        self.created.append(params["jobName"])
+        self.peak_running = max(self.peak_running, self.running)
         return {"jobArn": arn}
+
+    def _settle_stops(self) -> None:
+        """A stop has taken effect by the time another job is asked for."""
+        for job in self.jobs.values():
+            if job.status == "Stopping":
+                job.status = "Stopped"
+
+    @property
+    def running(self) -> int:
+        return sum(job.status in RUNNING_STATUSES for job in self.jobs.values())
+
+    def _op_StopEvaluationJob(self, params: dict):
+        arn = params["jobIdentifier"]
+        if not self._job_arn.match(arn) or arn not in self.jobs:
+            return self._error("ResourceNotFoundException", f"no job {arn}", 404)
+        job = self.jobs[arn]
+        if job.status != "InProgress":
+            return self._error("ConflictException", f"the job is {job.status}", 409)
+        job.status = "Stopping"
+        return {}
 
     def _op_GetFoundationModel(self, params: dict):
         model_id = params["modelIdentifier"].rsplit("/", 1)[-1]
@@ -209,7 +251,9 @@ class FakeBedrockEvaluations(Stubber):
         if not self._job_arn.match(arn) or arn not in self.jobs:
             return self._error("ResourceNotFoundException", f"no job {arn}", 404)
         job = self.jobs[arn]
-        if job.status == "InProgress":
+        if job.status == "Stopping":
+            job.status = "Stopped"
+        elif job.status == "InProgress":
             if job.polls_left > 0:
                 job.polls_left -= 1
             else:

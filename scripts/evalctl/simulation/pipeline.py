@@ -12,8 +12,8 @@ execution's end to the status rule's target.
 from __future__ import annotations
 
 import json
+import os
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -109,20 +109,25 @@ class Pipeline:
         bucket_id = bucket_ref["Ref"]
         self.resolver.refs[bucket_id] = world.bucket
         self.resolver.attributes[(bucket_id, "Arn")] = f"arn:aws:s3:::{world.bucket}"
-        deploy_functions(
-            template, self.resolver, boto3.client("lambda"), boto3.client("iam"), runner
-        )
+        (ledger_id,) = resources_of(template, "AWS::DynamoDB::Table")
+        self.resolver.refs[ledger_id] = world.ledger_table
+        # The start function names the state machine, so its ARN is known before it exists.
         ((machine_id, machine),) = resources_of(
             template, "AWS::StepFunctions::StateMachine"
         ).items()
+        self.machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
+        self.resolver.refs[machine_id] = self.machine_arn
+        deploy_functions(
+            template, self.resolver, boto3.client("lambda"), boto3.client("iam"), runner
+        )
         definition = self.resolver(machine["Properties"]["DefinitionString"])
         self.sfn = boto3.client("stepfunctions")
-        self.machine_arn = self.sfn.create_state_machine(
+        created = self.sfn.create_state_machine(
             name=STATE_MACHINE_NAME,
             definition=definition,
             roleArn=f"arn:aws:iam::{ACCOUNT}:role/states",
         )["stateMachineArn"]
-        self.resolver.refs[machine_id] = self.machine_arn
+        assert created == self.machine_arn, (created, self.machine_arn)
 
     def rule_input(self, key: str, version: str, bucket: str | None = None) -> dict | None:
         """The execution input the upload rule makes of S3's event; None when it ignores it."""
@@ -161,14 +166,17 @@ class Pipeline:
         s3_client.meta.events.register("after-call.s3.PutObject", started_by_upload)
 
     def start(self, execution_input: dict) -> str:
-        """Like EventBridge's target: a fresh random name per execution."""
-        return str(
-            self.sfn.start_execution(
-                stateMachineArn=self.machine_arn,
-                name=str(uuid.uuid4()),
-                input=json.dumps(execution_input),
-            )["executionArn"]
+        """Deliver the upload rule's input to its target, the start function, which starts the
+        execution under the dataset version's name (or finds it already ran); its ARN."""
+        (target,) = self.rule["Properties"]["Targets"]
+        response = boto3.client("lambda").invoke(
+            FunctionName=self.resolver(target["Arn"]), Payload=json.dumps(execution_input)
         )
+        started = json.loads(response["Payload"].read())
+        if "FunctionError" in response:
+            raise RuntimeError(f"the start function failed: {started}")
+        executions = self.machine_arn.replace(":stateMachine:", ":execution:")
+        return f"{executions}:{started['executionName']}"
 
     def wait(self, arn: str, timeout: float = 60, interval: float = 0.2) -> dict:
         """The execution once it has left RUNNING."""
@@ -188,10 +196,10 @@ class Pipeline:
         rule = self.status_rule["Properties"]
         if not event_pattern_matches(self.resolver(rule["EventPattern"]), event):
             return False
-        (target,) = rule["Targets"]
-        assert "Input" not in target and "InputTransformer" not in target  # the whole event
-        function = self.resolver(target["Arn"])
-        boto3.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event))
+        for target in rule["Targets"]:  # record_failure, then release_leaked_slots
+            assert "Input" not in target and "InputTransformer" not in target  # the whole event
+            function = self.resolver(target["Arn"])
+            boto3.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event))
         return True
 
 
@@ -205,4 +213,7 @@ def deployed_pipeline(template: dict, world: World) -> Iterator[Pipeline]:
         "invoke",
         lambda backend, *args: runner.invoke(backend, *args),
     ):
-        yield Pipeline(template, world, runner)
+        pipeline = Pipeline(template, world, runner)
+        # Set once, before any execution: moto's threads read the environment meanwhile.
+        with patch.dict(os.environ, runner.shared_environment()):
+            yield pipeline

@@ -10,12 +10,10 @@ from __future__ import annotations
 import importlib
 import io
 import json
-import os
 import re
 import threading
 import traceback
 import zipfile
-from contextlib import contextmanager
 from typing import Any
 
 from evalctl.simulation.aws import lambda_context
@@ -68,29 +66,22 @@ def _dummy_zip() -> bytes:
     return buffer.getvalue()
 
 
-@contextmanager
-def _environment(variables: dict[str, str]):
-    saved = {name: os.environ.get(name) for name in variables}
-    os.environ.update(variables)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 class InProcessFunctions:
-    """Runs the real handler of each synthesized function when moto's Lambda is invoked."""
+    """Runs the real handler of each synthesized function when moto's Lambda is invoked.
+
+    moto runs each execution (and each Map iteration) in its own thread, while handlers share
+    module-level state (Powertools' logger, cached clients, the Bedrock stand-in's call log).
+    Invocations are therefore run one at a time; executions still interleave between their
+    steps, which is where the concurrency a test exercises lives (job slots, quota, duplicate
+    starts). The functions' environment variables are not swapped per invocation: other
+    threads (moto's) read the process environment meanwhile, so the caller sets the union of
+    every function's variables once (`shared_environment`) before any execution starts.
+    """
 
     def __init__(self) -> None:
+        self._one_at_a_time = threading.RLock()
         self.functions: dict[str, tuple[str, dict[str, str]]] = {}
         self.invocations: list[str] = []
-        # moto runs executions in threads, but a function's environment is the process's:
-        # one invocation at a time, as if every function had a reserved concurrency of one.
-        self._one_at_a_time = threading.Lock()
         self.results: list[tuple[str, str]] = []
 
     def last_result(self, module: str) -> str:
@@ -100,25 +91,40 @@ class InProcessFunctions:
     def add(self, name: str, handler: str, environment: dict[str, str]) -> None:
         self.functions[name] = (handler, environment)
 
+    def shared_environment(self) -> dict[str, str]:
+        """Every function's variables in one environment; two values for one name fail."""
+        merged: dict[str, str] = {}
+        for name, (_, environment) in self.functions.items():
+            for variable, value in environment.items():
+                if merged.setdefault(variable, value) != value:
+                    raise ValueError(
+                        f"{name} sets {variable}={value!r}, another function "
+                        f"{merged[variable]!r}: the functions cannot share a process"
+                    )
+        return merged
+
     def invoke(self, backend, function_name, qualifier, body, headers, response_headers):
+        with self._one_at_a_time:
+            return self._invoke(function_name, body, response_headers)
+
+    def _invoke(self, function_name, body, response_headers):
         name = function_name.rsplit(":", 1)[-1]
-        handler_path, environment = self.functions[name]
+        handler_path, _ = self.functions[name]
         module_name, function = handler_path.rsplit(".", 1)
         handler = getattr(importlib.import_module(module_name), function)
         self.invocations.append(module_name.rsplit(".", 1)[-1])
         event = json.loads(body) if body else {}
-        with self._one_at_a_time, _environment(environment):
-            try:
-                result = handler(event, lambda_context(name))
-            except Exception as error:  # the Lambda runtime reports any exception this way
-                response_headers["x-amz-function-error"] = "Unhandled"
-                return json.dumps(
-                    {
-                        "errorType": type(error).__name__,
-                        "errorMessage": str(error),
-                        "stackTrace": traceback.format_tb(error.__traceback__),
-                    }
-                ).encode()
+        try:
+            result = handler(event, lambda_context(name))
+        except Exception as error:  # the Lambda runtime reports any exception this way
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps(
+                {
+                    "errorType": type(error).__name__,
+                    "errorMessage": str(error),
+                    "stackTrace": traceback.format_tb(error.__traceback__),
+                }
+            ).encode()
         self.results.append((module_name.rsplit(".", 1)[-1], json.dumps(result)))
         return json.dumps(result).encode()
 

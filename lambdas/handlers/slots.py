@@ -1,0 +1,125 @@
+"""Take and give back slots of the pipeline-wide job semaphore (handlers.ledger).
+
+`acquire` runs before a shard's job is created and `release` after it ends, on every path
+(completed, failed, stopped, or a step that raised). `release_leaked` is the safety net for
+an execution that ended without reaching `release` (aborted by hand, a bug, the state
+machine's timeout): an EventBridge rule on the state machine's FAILED, TIMED_OUT and ABORTED
+status changes calls it, and it stops the run's jobs still in progress and frees their slots.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
+
+from evalcore import naming
+from evalcore.failure import suite_of
+from evalcore.job_slots import MAX_CONCURRENT_JOBS, MAX_JOBS_ENV, SLOT_WAIT_ENV, SLOT_WAIT_SECONDS
+from evalcore.run_limit import DEFAULT_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV, is_overdue
+from evalcore.run_state import RunState
+from evalcore.shards import MAX_SHARDS_PER_RUN, shard_job_name
+from handlers.ledger import Ledger
+from handlers.runtime import bedrock_client, call_bedrock, int_setting, logger, tracer
+
+
+def slot_holder(state: RunState) -> str:
+    """The shard's job name: one slot per job, whichever execution asks for it."""
+    state.require("job_name")
+    assert state.job_name is not None
+    return state.job_name
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def acquire(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    state = RunState.from_json(event)
+    now = datetime.now(UTC)
+    holder = slot_holder(state)
+    limit = int_setting(MAX_JOBS_ENV, MAX_CONCURRENT_JOBS)
+    acquired = Ledger.from_environment().acquire(holder, limit, now)
+    overdue = not acquired and is_overdue(
+        state.started_at,
+        now,
+        state.limit_seconds(int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS)),
+    )
+    logger.info(
+        "Job slot" if acquired else "No job slot free",
+        extra={"holder": holder, "limit": limit, "overdue": overdue},
+    )
+    failure = ("the run passed its limit while waiting for a job slot",) if overdue else ()
+    return state.evolve(
+        slot_acquired=acquired,
+        overdue=overdue,
+        failure_messages=failure,
+        wait_seconds=int_setting(SLOT_WAIT_ENV, SLOT_WAIT_SECONDS),
+    ).to_json()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def release(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Give the slot back; after a step raised while the job may still run, stop it first, so
+    a freed slot never leaves a job running beside the next one."""
+    state = RunState.from_json(event)
+    running = state.status is None or not state.status.finished
+    if state.error is not None and state.job_arn and running:
+        _stop(state.job_arn)
+    if state.slot_acquired:
+        released = Ledger.from_environment().release(slot_holder(state))
+        logger.info("Released job slot", extra={"holder": state.job_name, "held": released})
+    return state.evolve(slot_acquired=False).to_json()
+
+
+def _run_job_names(execution_input: dict[str, Any]) -> list[str]:
+    """Every job name a run of this input could hold a slot under (one per possible shard)."""
+    state = RunState.from_json(execution_input)
+    dataset = state.dataset
+    run = naming.job_name(suite_of(state), dataset.bucket, dataset.key, dataset.version_id)
+    names = [run]
+    for count in range(2, MAX_SHARDS_PER_RUN + 1):
+        names.extend(shard_job_name(run, index, count) for index in range(count))
+    return names
+
+
+def _stop(job_arn: str) -> None:
+    """Best effort: a job that ended meanwhile refuses to stop, which is what we wanted."""
+    try:
+        call_bedrock(bedrock_client().stop_evaluation_job, jobIdentifier=job_arn)
+        logger.warning("Stopped a job its run could no longer watch", extra={"jobArn": job_arn})
+    except ClientError as error:
+        logger.warning("Could not stop a job", extra={"jobArn": job_arn, "error": str(error)})
+
+
+def _stop_if_running(job_name: str) -> None:
+    pages = bedrock_client().get_paginator("list_evaluation_jobs").paginate(nameContains=job_name)
+    for page in pages:
+        for job in page.get("jobSummaries", []):
+            if job.get("jobName") == job_name and job.get("status") == "InProgress":
+                _stop(job["jobArn"])
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def release_leaked(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """EventBridge `Step Functions Execution Status Change` for a run that did not succeed."""
+    detail = event.get("detail") or {}
+    execution_input = json.loads(detail.get("input") or "{}")
+    ledger = Ledger.from_environment()
+    held = ledger.holders()
+    leaked = [name for name in _run_job_names(execution_input) if name in held]
+    for name in leaked:
+        _stop_if_running(name)
+        ledger.release(name)
+    logger.info(
+        "Released slots of an execution that ended without releasing them",
+        extra={
+            "execution": detail.get("executionArn"),
+            "status": detail.get("status"),
+            "released": leaked,
+        },
+    )
+    return {"released": leaked}

@@ -1,0 +1,27 @@
+from datetime import UTC, datetime
+
+from evalcore.run_limit import deadline, describe_limit, is_overdue, run_limit_for
+
+START = "2026-11-27T09:00:00.123Z"  # as Step Functions writes $$.Execution.StartTime
+
+
+def test_a_run_is_overdue_from_its_start_plus_the_limit():
+    assert deadline(START, 3600) == datetime(2026, 11, 27, 10, 0, 0, 123000, tzinfo=UTC)
+    assert not is_overdue(START, datetime(2026, 11, 27, 9, 59, tzinfo=UTC), 3600)
+    assert is_overdue(START, datetime(2026, 11, 27, 10, 1, tzinfo=UTC), 3600)
+
+
+def test_a_run_without_a_recorded_start_is_never_overdue():
+    assert not is_overdue(None, datetime(2099, 1, 1, tzinfo=UTC), 1)
+
+
+def test_limits_read_as_people_write_them():
+    assert describe_limit(12 * 3600) == "12 h"
+    assert describe_limit(5400) == "1 h 30 min"
+    assert describe_limit(3) == "3 s"
+
+
+def test_a_suite_may_shorten_the_stacks_limit_never_lengthen_it():
+    assert run_limit_for(12 * 3600, None) == 12 * 3600
+    assert run_limit_for(12 * 3600, 2) == 2 * 3600
+    assert run_limit_for(12 * 3600, 48) == 12 * 3600
