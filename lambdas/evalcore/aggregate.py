@@ -53,23 +53,9 @@ class MetricStats:
                 self.maximum = result
             self.histogram[histogram_bin(result)] += 1
 
-    def merge(self, other: MetricStats) -> MetricStats:
-        """These totals and `other`'s, as if every result had been added here."""
-        minima = [m for m in (self.minimum, other.minimum) if m is not None]
-        maxima = [m for m in (self.maximum, other.maximum) if m is not None]
-        return MetricStats(
-            count=self.count + other.count,
-            na_count=self.na_count + other.na_count,
-            total=self.total + other.total,
-            minimum=min(minima) if minima else None,
-            maximum=max(maxima) if maxima else None,
-            low_count=self.low_count + other.low_count,
-            labels=self.labels + other.labels,
-            histogram=[a + b for a, b in zip(self.histogram, other.histogram, strict=True)],
-        )
-
     def merge(self, other: MetricStats) -> None:
-        """Fold another shard's statistics in: counts and totals add, extremes combine."""
+        """Fold another category's or shard's statistics in: counts and totals add, extremes
+        combine, as if every result had been added here."""
         self.count += other.count
         self.na_count += other.na_count
         self.total += other.total
@@ -79,11 +65,8 @@ class MetricStats:
             self.maximum = other.maximum
         self.low_count += other.low_count
         self.labels.update(other.labels)
-        if other.histogram is not None:
-            if self.histogram is None:
-                self.histogram = [0] * len(other.histogram)
-            for index, count in enumerate(other.histogram):
-                self.histogram[index] += count
+        for index, count in enumerate(other.histogram):
+            self.histogram[index] += count
 
     @property
     def scored(self) -> int:
@@ -215,11 +198,10 @@ class ScoreAggregator:
         if other.low_score_threshold != self.low_score_threshold:
             raise ValueError("cannot merge aggregations made with different low-score thresholds")
         self.records += other.records
-        for metric, stats in other.metrics.items():
-            self.metrics[metric].merge(stats)
         for category, metrics in other.categories.items():
+            table = self.categories[category]
             for metric, stats in metrics.items():
-                self.categories[category][metric].merge(stats)
+                table.setdefault(metric, MetricStats()).merge(stats)
         room = MAX_MALFORMED_KEPT - len(self.malformed)
         self.malformed.extend(other.malformed[: max(room, 0)])
         self.malformed_count += other.malformed_count
@@ -245,9 +227,7 @@ class ScoreAggregator:
         merged: dict[str, MetricStats] = {}
         for table in self.categories.values():
             for name, stats in table.items():
-                merged[name] = (
-                    merged[name].merge(stats) if name in merged else stats.merge(MetricStats())
-                )
+                merged.setdefault(name, MetricStats()).merge(stats)
         return merged
 
     def metric_results(self) -> dict[str, MetricResult]:
