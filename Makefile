@@ -21,7 +21,7 @@ TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup browser run synth plan simulate test lint scan format clean
+.PHONY: setup browser run synth plan simulate test lint scan security-tools format clean
 
 # The HTML report is tested in a real headless browser: Debian's chromium package, driven by
 # Playwright with executable_path (Playwright's own browser download cannot work offline).
@@ -80,7 +80,9 @@ test: lint
 
 # Every finding is either fixed or acknowledged with a reason in the resource's Metadata
 # (infra/nag.py acknowledge_scanner); any other finding fails the scan.
-scan: synth $(SECURITY_VENV)/.installed-checkov-$(CHECKOV_VERSION)-cfn-lint-$(CFN_LINT_VERSION)
+security-tools: $(SECURITY_VENV)/.installed-checkov-$(CHECKOV_VERSION)-cfn-lint-$(CFN_LINT_VERSION)
+
+scan: synth security-tools
 	$(SECURITY_VENV)/bin/cfn-lint $(TEMPLATE)
 	$(SECURITY_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
 		--file $(TEMPLATE)

@@ -28,6 +28,7 @@ from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.judge import simulated_score
 from evalctl.simulation.pipeline import MOTO_CONFIG, Pipeline, deployed_pipeline
 from evalctl.stack import DEFAULT_STACK_NAME
+from tests.clock import WAIT_SCALE
 
 KEY = "datasets/support-assistant/support-assistant.jsonl"
 
@@ -61,7 +62,7 @@ def deployed(
 ) -> Iterator[tuple[Pipeline, Clients]]:
     with (
         fake_aws(scorer, mock_config=MOTO_CONFIG) as world,
-        deployed_pipeline(template, world) as pipeline,
+        deployed_pipeline(template, world, wait_scale=WAIT_SCALE) as pipeline,
     ):
         cloudformation = boto3.client("cloudformation", region_name="us-east-1")
         s3 = boto3.client("s3")

@@ -18,12 +18,13 @@ import pytest
 from evalcore.run_metrics import RunMetric
 from evalctl.simulate import synthesized_template
 from evalctl.simulation.aws import fake_aws
-from evalctl.simulation.bedrock_output import oriented
+from evalctl.simulation.bedrock_output import judge_by_prompt, oriented
 from evalctl.simulation.bedrock_service import LEGACY
 from evalctl.simulation.emf import datapoints
 from evalctl.simulation.pipeline import MOTO_CONFIG, deployed_pipeline, s3_object_created
 from evalctl.simulation.summary_schema import assert_valid_summary
 from evalctl.simulation.template_runtime import event_pattern_matches
+from tests.clock import WAIT_SCALE
 
 KEY = "datasets/support-assistant/release-42.jsonl"
 # The quality the judge finds per prompt (oriented per metric); p3 is N/A for every metric.
@@ -34,13 +35,6 @@ CATEGORIES = {"p1": "billing", "p2": "billing", "p3": "account", "p4": "account"
 # Every answer good enough for every floor of the suite.
 GOOD_QUALITY = {"p1": 1.0, "p2": 0.9, "p3": None, "p4": 0.8, "p5": 0.9}
 SUITE = (("Suite", "support-assistant"),)
-
-
-def scorer_for(quality: dict[str, float | None]):
-    def scorer(record: dict, metric: str):
-        return oriented(metric, quality[record["prompt"]])
-
-    return scorer
 
 
 def dataset_rows() -> list[dict]:
@@ -67,10 +61,10 @@ def template() -> dict:
 @pytest.fixture
 def pipeline(template, request):
     options = dict(getattr(request, "param", {}))
-    scorer = options.pop("scorer", None) or scorer_for(options.pop("quality", QUALITY))
+    scorer = options.pop("scorer", None) or judge_by_prompt(options.pop("quality", QUALITY))
     with (
         fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world,
-        deployed_pipeline(template, world) as deployed,
+        deployed_pipeline(template, world, wait_scale=WAIT_SCALE) as deployed,
     ):
         yield deployed
 

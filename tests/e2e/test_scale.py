@@ -30,23 +30,17 @@ from evalcore.results import iter_result_records
 from evalcore.suite import DEFAULT_SUITES_DIR, SUITES_DIR_ENV, load_suite
 from evalctl.simulate import simulation_settings
 from evalctl.simulation.aws import World, fake_aws
-from evalctl.simulation.bedrock_output import jsonl, model_row, oriented
+from evalctl.simulation.bedrock_output import jsonl, judge_by_prompt, model_row, oriented
 from evalctl.simulation.emf import datapoints
 from evalctl.simulation.pipeline import MOTO_CONFIG, Pipeline, deployed_pipeline
 from handlers.ledger import Ledger
 from infra.settings import PipelineSettings
 from infra.stack import EvaluationPipelineStack
+from tests.clock import WAIT_SCALE
 
 KEY = "datasets/support-assistant/release-42.jsonl"
 SUITE = (("Suite", "support-assistant"),)
 QUALITY = {"p1": 1.0, "p2": 0.75, "p3": None, "p4": 0.25, "p5": 0.5}
-
-
-def scorer_for(quality: dict[str, float | None]):
-    def scorer(record: dict, metric: str):
-        return oriented(metric, quality[record["prompt"]])
-
-    return scorer
 
 
 def dataset_rows() -> list[dict]:
@@ -76,14 +70,14 @@ def template() -> dict:
 def running(template: dict, scorer, **options) -> Iterator[Pipeline]:
     with (
         fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world,
-        deployed_pipeline(template, world) as pipeline,
+        deployed_pipeline(template, world, wait_scale=WAIT_SCALE) as pipeline,
     ):
         yield pipeline
 
 
 @pytest.fixture
 def pipeline(template) -> Iterator[Pipeline]:
-    with running(template, scorer_for(QUALITY)) as deployed:
+    with running(template, judge_by_prompt(QUALITY)) as deployed:
         yield deployed
 
 
@@ -244,7 +238,7 @@ def load_pipeline(load_template, load_suites, monkeypatch) -> Iterator[Pipeline]
     monkeypatch.setenv(SUITES_DIR_ENV, str(load_suites))
     with running(
         load_template,
-        scorer_for(QUALITY),
+        judge_by_prompt(QUALITY),
         concurrent_job_quota=LOAD_JOB_SLOTS,
         polls_until_done=2,
     ) as deployed:
@@ -290,7 +284,9 @@ def short_limit_template() -> dict:
 def test_a_job_that_never_finishes_is_stopped_at_the_limit_and_the_failure_sent(
     short_limit_template,
 ):
-    with running(short_limit_template, scorer_for(QUALITY), polls_until_done=10**6) as pipeline:
+    with running(
+        short_limit_template, judge_by_prompt(QUALITY), polls_until_done=10**6
+    ) as pipeline:
         world: World = pipeline.world
         execution = pipeline.run(pipeline.upload(KEY, dataset_rows()), timeout=60)
         assert execution["status"] == "FAILED"

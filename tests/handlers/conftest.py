@@ -8,20 +8,13 @@ from typing import Any
 import pytest
 
 from evalctl.simulation.aws import ROLE_ARN, World, fake_aws, lambda_context
-from evalctl.simulation.bedrock_output import oriented
+from evalctl.simulation.bedrock_output import judge_by_prompt
 from handlers import poll, shards, slots, submit
 
 KEY = "datasets/support-assistant/smoke.jsonl"
 # The quality the judge finds in each answer (oriented per metric by the scorer); p3 is N/A.
 QUALITY: dict[str, float | None] = {"p1": 1.0, "p2": 0.5, "p3": None, "p4": 0.25}
 CATEGORIES = {"p1": "billing", "p2": "billing", "p3": "account", "p4": "account"}
-
-
-def judge(quality: dict[str, float | None]):
-    def scorer(record: dict, metric: str) -> float | None:
-        return oriented(metric, quality[record["prompt"]])
-
-    return scorer
 
 
 def dataset(source_id: str = "support-assistant-v1") -> list[dict]:
@@ -43,7 +36,7 @@ def role(monkeypatch):
 
 @pytest.fixture
 def world() -> Iterator[World]:
-    with fake_aws(judge(QUALITY), polls_until_done=1) as world:
+    with fake_aws(judge_by_prompt(QUALITY), polls_until_done=1) as world:
         yield world
 
 

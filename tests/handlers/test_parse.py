@@ -2,9 +2,10 @@ import pytest
 
 from evalcore.matching import ResultsMismatch
 from evalctl.simulation.aws import fake_aws, lambda_context
+from evalctl.simulation.bedrock_output import judge_by_prompt
 from evalctl.simulation.emf import datapoints
 from handlers import parse
-from tests.handlers.conftest import QUALITY, judge, run_to_completion, start, submitted
+from tests.handlers.conftest import QUALITY, run_to_completion, start, submitted
 
 
 def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys):
@@ -59,7 +60,7 @@ def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys
 
 def test_parse_compares_with_the_previous_run_but_never_with_itself(world):
     first = parse.handler(run_to_completion(world, start(world)), lambda_context())
-    world.bedrock.scorer = judge({**QUALITY, "p1": 0.0})
+    world.bedrock.scorer = judge_by_prompt({**QUALITY, "p1": 0.0})
     second_state = run_to_completion(world, start(world))
     second = parse.handler(second_state, lambda_context())
     again = parse.handler(second_state, lambda_context())
@@ -96,7 +97,7 @@ def test_each_dataset_of_a_suite_is_compared_with_its_own_history(world):
     faq = parse.handler(
         run_to_completion(world, started(start(world, key=faq_key), 1)), lambda_context()
     )
-    world.bedrock.scorer = judge({**QUALITY, "p1": 0.0})
+    world.bedrock.scorer = judge_by_prompt({**QUALITY, "p1": 0.0})
     billing = parse.handler(
         run_to_completion(
             world, started(start(world, key="datasets/support-assistant/billing.jsonl"), 2)
@@ -138,7 +139,7 @@ def test_parse_without_outputs_says_where_it_looked(world):
     ],
 )
 def test_a_short_or_padded_output_fails_the_run_listing_the_lines(option, expected):
-    with fake_aws(judge(QUALITY), **{option: frozenset({"p2"})}) as world:
+    with fake_aws(judge_by_prompt(QUALITY), **{option: frozenset({"p2"})}) as world:
         state = run_to_completion(world, start(world))
         with pytest.raises(ResultsMismatch, match=expected):
             parse.handler(state, lambda_context())

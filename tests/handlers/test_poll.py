@@ -4,8 +4,9 @@ import pytest
 
 from evalcore.run_state import RunStateError
 from evalctl.simulation.aws import fake_aws, lambda_context
+from evalctl.simulation.bedrock_output import judge_by_prompt
 from handlers import poll
-from tests.handlers.conftest import QUALITY, judge, run_to_completion, start, submitted
+from tests.handlers.conftest import QUALITY, run_to_completion, start, submitted
 
 
 def test_poll_reports_progress_then_the_outcome_with_the_jobs_times(world):
@@ -34,7 +35,7 @@ def test_the_wait_grows_with_the_jobs_age_within_the_deployed_bounds(world, monk
 
 
 def test_a_check_after_the_runs_limit_marks_it_overdue():
-    with fake_aws(judge(QUALITY), polls_until_done=5) as world:
+    with fake_aws(judge_by_prompt(QUALITY), polls_until_done=5) as world:
         state = submitted(start(world), lambda_context())
         assert poll.handler(state, lambda_context())["overdue"] is False
         late = {**state, "startedAt": "2026-01-01T00:00:00.000Z", "runLimitSeconds": 3600}

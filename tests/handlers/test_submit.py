@@ -7,11 +7,12 @@ from evalcore.run_limit import RUN_LIMIT_ENV
 from evalcore.run_state import RunStateError
 from evalcore.suite import DEFAULT_SUITES_DIR, SUITES_DIR_ENV
 from evalctl.simulation.aws import ROLE_ARN, fake_aws, lambda_context
+from evalctl.simulation.bedrock_output import judge_by_prompt
 from evalctl.simulation.bedrock_service import LEGACY, NOT_FOUND
 from evalctl.simulation.emf import datapoints, emf_records
 from handlers import parse, poll, record_failure
 from handlers.runtime import BedrockThrottled
-from tests.handlers.conftest import QUALITY, dataset, judge, start, submitted
+from tests.handlers.conftest import QUALITY, dataset, start, submitted
 
 HAIKU = "anthropic.claude-haiku-4-5-20251001-v1:0"
 AWKWARD_KEY = "datasets/support-assistant/date=2026-11-22/run 1.jsonl"
@@ -65,7 +66,7 @@ def test_a_new_version_of_the_dataset_is_a_new_job(world):
 
 def test_throttling_becomes_the_retryable_error():
     with (
-        fake_aws(judge(QUALITY), throttle_first_create=True) as world,
+        fake_aws(judge_by_prompt(QUALITY), throttle_first_create=True) as world,
         pytest.raises(BedrockThrottled),
     ):
         submitted(start(world), lambda_context())
@@ -102,7 +103,7 @@ def test_an_execution_input_without_a_key_names_the_field(world):
 
 
 def test_a_legacy_judge_is_refused_before_any_job_is_created_and_recorded():
-    with fake_aws(judge(QUALITY), lifecycles={HAIKU: LEGACY}) as world:
+    with fake_aws(judge_by_prompt(QUALITY), lifecycles={HAIKU: LEGACY}) as world:
         event = start(world)
         with pytest.raises(SuiteError) as raised:
             submitted(event, lambda_context())
@@ -120,7 +121,9 @@ def test_a_legacy_judge_is_refused_before_any_job_is_created_and_recorded():
 
 
 def test_an_end_of_life_live_model_is_refused_naming_its_field():
-    with fake_aws(judge(QUALITY), lifecycles={"amazon.nova-lite-v1:0": NOT_FOUND}) as world:
+    with fake_aws(
+        judge_by_prompt(QUALITY), lifecycles={"amazon.nova-lite-v1:0": NOT_FOUND}
+    ) as world:
         rows = [{"prompt": prompt} for prompt in QUALITY]
         event = start(world, key="datasets/live-nova/smoke.jsonl", rows=rows)
         with pytest.raises(

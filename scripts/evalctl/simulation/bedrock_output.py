@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from evalcore.metrics import direction_of
@@ -133,3 +134,13 @@ def write_results(folder: Path, rows: list[dict]) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(jsonl(rows), encoding="utf-8")
     return folder
+
+
+def judge_by_prompt(quality: Mapping[str, float | None]) -> Callable[[dict, str], float | None]:
+    """A judge that finds each prompt's answer of a fixed quality, scored per metric's direction
+    (the `scorer` the Bedrock stand-in takes)."""
+
+    def scorer(record: dict, metric: str) -> float | None:
+        return oriented(metric, quality[record["prompt"]])
+
+    return scorer

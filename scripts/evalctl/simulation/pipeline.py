@@ -14,13 +14,16 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest.mock import patch
 
 import boto3
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import (
+    WaitFunction,
+)
 
 from evalctl.simulation.aws import World
 from evalctl.simulation.bedrock_service import ACCOUNT
@@ -178,7 +181,7 @@ class Pipeline:
         executions = self.machine_arn.replace(":stateMachine:", ":execution:")
         return f"{executions}:{started['executionName']}"
 
-    def wait(self, arn: str, timeout: float = 60, interval: float = 0.2) -> dict:
+    def wait(self, arn: str, timeout: float = 60, interval: float = 0.05) -> dict:
         """The execution once it has left RUNNING."""
         deadline = time.monotonic() + timeout
         while (execution := self.sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
@@ -203,15 +206,35 @@ class Pipeline:
         return True
 
 
+def _scaled_waits(scale: float) -> Callable[[WaitFunction, Any, int], None]:
+    """moto's Wait state, its clock sped up: a `Wait 60 s` lasts 60 x scale seconds."""
+
+    def wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
+        if wait_seconds > 0:
+            env.program_state_event.wait(wait_seconds * scale)
+
+    return wait_interval
+
+
 @contextmanager
-def deployed_pipeline(template: dict, world: World) -> Iterator[Pipeline]:
+def deployed_pipeline(
+    template: dict, world: World, *, wait_scale: float = 1.0
+) -> Iterator[Pipeline]:
     """The template deployed into `world`'s moto; moto's Lambda runs the real handlers while
-    the context lasts (its invoke is patched on the class, and restored on exit)."""
+    the context lasts (its invoke is patched on the class, and restored on exit).
+
+    `wait_scale` below 1 shortens every Wait state by that factor (tests fake the clock rather
+    than sleep through it); the run's logic is unchanged, since the Bedrock stand-in finishes a
+    job after a number of polls, not of seconds.
+    """
     runner = InProcessFunctions()
-    with patch.object(
-        LambdaSimpleBackend,
-        "invoke",
-        lambda backend, *args: runner.invoke(backend, *args),
+    with (
+        patch.object(
+            LambdaSimpleBackend,
+            "invoke",
+            lambda backend, *args: runner.invoke(backend, *args),
+        ),
+        patch.object(WaitFunction, "_wait_interval", _scaled_waits(wait_scale)),
     ):
         pipeline = Pipeline(template, world, runner)
         # Set once, before any execution: moto's threads read the environment meanwhile.
