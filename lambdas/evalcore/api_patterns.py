@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import botocore.session
-
 SERVICE = "bedrock"
 OPERATION = "CreateEvaluationJob"
 _READABLE_PATTERN = 120
@@ -74,6 +72,10 @@ class StringRule:
 
 @functools.cache
 def _service_model() -> Any:
+    # Imported here: loading botocore's session costs a quarter of a second, which commands
+    # that never check a pattern (evalctl summarize, the poll Lambda) should not pay.
+    import botocore.session
+
     return botocore.session.get_session().get_service_model(SERVICE)
 
 

@@ -18,6 +18,7 @@ Pages the table was taken from (Amazon Bedrock user guide, November 2026):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -72,10 +73,14 @@ class Scope:
     kind: JobKind
     rag_mode: RagMode | None
     builtin_metrics: frozenset[str]
-    task_types: tuple[str, ...]
+    programmatic: bool  # the built-in task types only, else "General" and botocore's enum
     required_variables: frozenset[TemplateVariable]
     allowed_variables: frozenset[TemplateVariable]
     needs_evaluator: bool  # a judge model scores the built-in metrics
+
+    @property
+    def task_types(self) -> tuple[str, ...]:
+        return programmatic_task_types() if self.programmatic else any_task_types()
 
     @property
     def label(self) -> str:
@@ -92,9 +97,20 @@ class Scope:
 # built-in task types, not "Custom" (model-evaluation-tasks.html).
 GENERAL_TASK_TYPE = "General"
 CUSTOM_TASK_TYPE = "Custom"
-PROGRAMMATIC_TASK_TYPES = tuple(t for t in api_patterns.task_type().enum if t != CUSTOM_TASK_TYPE)
-# Judge, RAG and human jobs take "General" (first: the default) and botocore's enum.
-ANY_TASK_TYPES = (GENERAL_TASK_TYPE, *api_patterns.task_type().enum)
+
+
+# Read from botocore's model on first use, not at import: loading the model costs a quarter of
+# a second that commands and Lambdas which never check a task type should not pay.
+@functools.cache
+def programmatic_task_types() -> tuple[str, ...]:
+    return tuple(t for t in api_patterns.task_type().enum if t != CUSTOM_TASK_TYPE)
+
+
+@functools.cache
+def any_task_types() -> tuple[str, ...]:
+    """Judge, RAG and human jobs take "General" (first: the default) and botocore's enum."""
+    return (GENERAL_TASK_TYPE, *api_patterns.task_type().enum)
+
 
 _P, _PR, _GT, _C, _RC = (
     TemplateVariable.PROMPT,
@@ -106,24 +122,24 @@ _P, _PR, _GT, _C, _RC = (
 
 SCOPES: tuple[Scope, ...] = (
     Scope(
-        JobKind.AUTOMATIC, None, PROGRAMMATIC_METRICS, PROGRAMMATIC_TASK_TYPES,
+        JobKind.AUTOMATIC, None, PROGRAMMATIC_METRICS, True,
         frozenset(), frozenset(), needs_evaluator=False,
     ),
     Scope(
-        JobKind.JUDGE, None, JUDGE_MODEL_METRICS, ANY_TASK_TYPES,
+        JobKind.JUDGE, None, JUDGE_MODEL_METRICS, False,
         frozenset({_PR}), frozenset({_P, _PR, _GT}), needs_evaluator=True,
     ),
     Scope(
-        JobKind.KNOWLEDGE_BASE, RagMode.RETRIEVE, RAG_RETRIEVE_METRICS, ANY_TASK_TYPES,
+        JobKind.KNOWLEDGE_BASE, RagMode.RETRIEVE, RAG_RETRIEVE_METRICS, False,
         frozenset({_C}), frozenset({_P, _GT, _C, _RC}), needs_evaluator=True,
     ),
     Scope(
         JobKind.KNOWLEDGE_BASE, RagMode.RETRIEVE_AND_GENERATE, RAG_RETRIEVE_AND_GENERATE_METRICS,
-        ANY_TASK_TYPES, frozenset({_PR}), frozenset({_P, _PR, _GT, _C, _RC}),
+        False, frozenset({_PR}), frozenset({_P, _PR, _GT, _C, _RC}),
         needs_evaluator=True,
     ),
     Scope(
-        JobKind.HUMAN, None, frozenset(), ANY_TASK_TYPES,
+        JobKind.HUMAN, None, frozenset(), False,
         frozenset(), frozenset(), needs_evaluator=False,
     ),
 )  # fmt: skip

@@ -12,15 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import boto3
-from botocore.config import Config
-
 
 def client(
     service: str, region: str | None = None, *, own_retries: bool = False, pool: int = 10
 ) -> Any:
     """A boto3 client; `own_retries` turns botocore's retries off for callers that back off
     themselves (evalctl.retry), so a throttled call is not retried twice over."""
+    import boto3  # here: commands that never call AWS (summarize, --help) skip its import
+    from botocore.config import Config
+
     retries: dict[str, Any] = {"mode": "standard"}
     if own_retries:
         retries["max_attempts"] = 1

@@ -12,9 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING, Any
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.errors import InputError, Problem
@@ -29,9 +27,10 @@ from evalcore.results import (
     looks_like_results,
 )
 from evalcore.summary import Summary
-from evalctl.aws import ClientFactory
-from evalctl.console import progress_bar
-from evalctl.stack import DEFAULT_STACK_NAME, stack_outputs
+from evalctl.stack import DEFAULT_STACK_NAME
+
+if TYPE_CHECKING:  # boto3 and rich load only on the paths that use them
+    from evalctl.aws import ClientFactory
 
 Item = ResultRecord | MalformedLine
 
@@ -47,6 +46,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def bucket_name(args: argparse.Namespace, client: ClientFactory) -> str:
     if args.bucket:
         return str(args.bucket)
+    from evalctl.stack import stack_outputs
+
     return stack_outputs(client("cloudformation", args.region), args.stack_name).bucket_name
 
 
@@ -112,6 +113,8 @@ def local_outputs(results: Path) -> list[Path]:
 
 
 def iter_local_records(outputs: list[Path], label: str) -> Iterator[Item]:
+    from evalctl.console import progress_bar
+
     with progress_bar() as progress:
         task = progress.add_task(f"reading {label}", total=len(outputs))
         for path in outputs:
@@ -144,6 +147,8 @@ def bucket_output_keys(s3: Any, run: BucketRun) -> list[str]:
 
 def iter_bucket_records(s3: Any, run: BucketRun) -> Iterator[Item]:
     keys = bucket_output_keys(s3, run)
+    from evalctl.console import progress_bar
+
     with progress_bar() as progress:
         task = progress.add_task(f"reading {run.job}", total=len(keys))
         for key in keys:
@@ -180,9 +185,11 @@ def read_summary_file(path: Path) -> Summary:
 
 
 def read_bucket_summary(s3: Any, bucket: str, key: str) -> Summary:
+    import botocore.exceptions
+
     try:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-    except ClientError as error:
+    except botocore.exceptions.ClientError as error:
         if error.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
             raise
         raise InputError(
