@@ -40,10 +40,10 @@ from evalcore.paired import (
 from evalcore.report import threshold_breaches
 from evalcore.suite import Suite, Threshold, load_suite
 from evalcore.summary import ThresholdBreach
+from evalctl.aws import ClientFactory
 from evalctl.commands import add_command_parser
 from evalctl.runs import (
     BucketRun,
-    ClientFactory,
     Item,
     add_run_arguments,
     aggregate_and_pair,

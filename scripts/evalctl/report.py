@@ -26,6 +26,7 @@ from evalcore.paired import PairedChange, RecordScores, compare_runs
 from evalcore.report import build_summary
 from evalcore.suite import Suite, load_suite
 from evalcore.summary import Baseline, ResultsSource, Summary
+from evalctl.aws import ClientFactory
 from evalctl.commands import add_command_parser
 from evalctl.console import stderr
 from evalctl.reporting.html_report import render_html
@@ -33,7 +34,6 @@ from evalctl.reporting.markdown_report import render_markdown
 from evalctl.reporting.model import DEFAULT_LOWEST, build_report
 from evalctl.runs import (
     BucketRun,
-    ClientFactory,
     add_run_arguments,
     aggregate_and_pair,
     bucket_name,
