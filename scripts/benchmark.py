@@ -282,12 +282,14 @@ BARE_DECODE = (
 def section_cli(folder: Path, paths: list[Path], repeat: int) -> None:
     print(f"\n## d. evalctl (fresh process, wall time, best of {repeat})")
     python = sys.executable
+    # The console script a user runs (`python -m` would add runpy's own imports).
+    evalctl = str(Path(python).with_name("evalctl"))
     t = best_of(
         {
             "bare": _run([python, "-c", BARE_DECODE, *map(str, paths)]),
-            "summarize": _run([python, "-m", "evalctl.cli", "summarize", str(folder)]),
+            "summarize": _run([evalctl, "summarize", str(folder)]),
             "json": _run([python, "-c", "import json"]),
-            "help": _run([python, "-m", "evalctl.cli", "--help"]),
+            "help": _run([evalctl, "--help"]),
         },
         repeat,
     )

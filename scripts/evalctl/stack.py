@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from evalcore.errors import InputError, Problem
 
 # The name app.py gives the stack; `--stack-name` overrides it for a renamed deployment.
@@ -41,9 +39,11 @@ def parse_outputs(stack_name: str, stack: dict) -> StackOutputs:
 
 
 def stack_outputs(cloudformation: Any, stack_name: str = DEFAULT_STACK_NAME) -> StackOutputs:
+    import botocore.exceptions  # here, so importing this module (for its names) stays cheap
+
     try:
         stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
-    except ClientError as error:
+    except botocore.exceptions.ClientError as error:
         if error.response.get("Error", {}).get("Code") != "ValidationError":
             raise
         raise InputError(
