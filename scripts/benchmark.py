@@ -225,6 +225,31 @@ def section_parse(paths: list[Path], repeat: int) -> None:
     print("    target >= 5.00x (pandas is slower)")
 
 
+def section_merge(paths: list[Path], repeat: int) -> None:
+    """Sharded runs: each output file read as its own shard, then the shards merged."""
+    print(f"\n## a2. merging shard aggregations ({len(paths)} shards, best of {repeat})")
+
+    def shards() -> list[ScoreAggregator]:
+        aggregators = []
+        for path in paths:
+            with path.open("rb") as lines:
+                aggregators.append(ScoreAggregator().add_all(iter_result_records(lines, "s")))
+        return aggregators
+
+    def merge(parts: list[ScoreAggregator]) -> ScoreAggregator:
+        merged = ScoreAggregator()
+        for part in parts:
+            merged.merge(part)
+        merged.metric_results()
+        return merged
+
+    parsed = [shards() for _ in range(repeat + 1)]  # each merge (and the warm-up) folds a fresh set
+    merges = iter(parsed)
+    t = best_of({"merge": lambda: merge(next(merges)), "pipeline": lambda: pipeline(paths)}, repeat)
+    print(ratio_line("merge shards", t["merge"], "parse+aggregate", t["pipeline"]))
+    print("    target: negligible (about a millisecond, beside the parse itself)")
+
+
 # --- b. memory -------------------------------------------------------------------------------
 
 
@@ -391,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(scratch)
         paths = write_results_folder(folder, records)
         section_parse(paths, repeat)
+        section_merge(paths, repeat)
         section_memory(10 if args.quick else LARGEST_JOB_RECORDS)
         section_cold_start(repeat)
         section_cli(folder, paths, repeat)
