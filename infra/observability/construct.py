@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import aws_cdk as cdk
@@ -46,12 +47,9 @@ class PipelineObservability(Construct):
         settings: ObservabilitySettings,
     ) -> None:
         super().__init__(scope, construct_id)
-        named_functions = {
-            "submit": functions.submit,
-            "poll": functions.poll,
-            "parse": functions.parse,
-            "record_failure": functions.record_failure,
-        }
+        # Every function of the pipeline is watched (errors, throttles, duration), named as
+        # its construct is: SubmitJobFunction -> submit_job.
+        named_functions = {_snake(function.node.id): function for function in functions.all}
         prefix = cdk.Stack.of(self).stack_name
         alarm_topic = AlarmTopic(self, "AlarmTopic", email=settings.alarm_email)
         self.topic = alarm_topic.topic
@@ -109,3 +107,8 @@ class PipelineObservability(Construct):
             bedrock_log_group_name=settings.bedrock_invocation_log_group,
             name_prefix=prefix,
         )
+
+
+def _snake(construct_id: str) -> str:
+    stem = construct_id.removesuffix("Function")
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", stem).lower()

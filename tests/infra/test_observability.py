@@ -26,7 +26,19 @@ NAMESPACE = "BedrockEvaluation"
 STACK = "Pipeline"
 HOUR = 3600
 FIVE_MINUTES = 300
-FUNCTIONS = ("submit", "poll", "parse", "record_failure")
+FUNCTIONS = (
+    "submit",
+    "acquire_slot",
+    "submit_job",
+    "poll",
+    "stop_job",
+    "release_slot",
+    "collect_shards",
+    "parse",
+    "record_failure",
+    "release_leaked_slots",
+    "start",
+)
 
 
 def alarms_by_name(synthesized) -> dict[str, dict[str, Any]]:
