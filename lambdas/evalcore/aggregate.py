@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from evalcore.defaults import LOW_SCORE_THRESHOLD, UNCATEGORIZED
 from evalcore.metrics import LOWER_IS_BETTER_METRICS
 from evalcore.results import MalformedLine, ResultRecord, Score
-from evalcore.summary import HISTOGRAM_BINS, LowScore, MetricResult, histogram_bin
+from evalcore.summary import HISTOGRAM_BINS, LowScore, MetricResult
 
 MAX_LOW_SCORES = 100
 MAX_MALFORMED_KEPT = 50
@@ -37,21 +37,6 @@ class MetricStats:
     low_count: int = 0
     labels: Counter[str] = field(default_factory=Counter)
     histogram: list[int] = field(default_factory=lambda: [0] * _BINS)
-
-    def add(self, result: float | str | None) -> None:
-        """One result, as ScoreAggregator.add does inline in its hot loop."""
-        self.count += 1
-        if result is None:
-            self.na_count += 1
-        elif isinstance(result, str):
-            self.labels[result] += 1
-        else:
-            self.total += result
-            if self.minimum is None or result < self.minimum:
-                self.minimum = result
-            if self.maximum is None or result > self.maximum:
-                self.maximum = result
-            self.histogram[histogram_bin(result)] += 1
 
     def merge(self, other: MetricStats) -> None:
         """Fold another category's or shard's statistics in: counts and totals add, extremes

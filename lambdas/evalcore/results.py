@@ -219,26 +219,33 @@ def _decode(raw: str | bytes) -> object:
         raise
 
 
+def _typed_model_record(raw: str | bytes, source: str, line: int) -> ResultRecord | None:
+    """The common row decoded by msgspec straight into typed structs, or None when the line
+    has another shape (RAG, human, odd types) or is not UTF-8: the dict reader then takes it."""
+    try:
+        row = _decode_model_row(raw)
+    except (msgspec.DecodeError, TypeError, UnicodeDecodeError):
+        return None
+    record = row.inputRecord
+    responses = row.modelResponses or record.modelResponses
+    return ResultRecord(
+        source,
+        line,
+        record.prompt,
+        record.category,
+        row.automatedEvaluationResult.scores,
+        responses[0].response if responses else "",
+    )
+
+
 def iter_result_records(
     lines: Iterable[str | bytes], source: str
 ) -> Iterator[ResultRecord | MalformedLine]:
     """Yield judged records; a bad line becomes a MalformedLine instead of stopping the run."""
     for number, raw in enumerate(lines, start=1):
-        try:
-            fast = _decode_model_row(raw)
-        except (msgspec.DecodeError, TypeError, UnicodeDecodeError):
-            pass  # not the common typed shape (or not UTF-8): read it as a dict below
-        else:
-            record = fast.inputRecord
-            responses = fast.modelResponses or record.modelResponses
-            yield ResultRecord(
-                source,
-                number,
-                record.prompt,
-                record.category,
-                fast.automatedEvaluationResult.scores,
-                responses[0].response if responses else "",
-            )
+        record = _typed_model_record(raw, source, number)
+        if record is not None:
+            yield record
             continue
         try:
             row = _decode(raw)
