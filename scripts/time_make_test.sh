@@ -5,7 +5,9 @@
 #
 # cold: empty uv and npm caches (every package is downloaded again) and the browser
 # reinstalled; warm: the caches this machine already has. The clone is made from this
-# checkout's HEAD into a temporary folder and removed afterwards. Prints one line per part.
+# checkout's HEAD into a temporary folder and removed afterwards. Prints one line per part,
+# then the same Python packages installed by plain pip into a second venv (the baseline the
+# uv set-up is compared with; not part of the total).
 set -euo pipefail
 mode=${1:-warm}
 repo=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
@@ -41,3 +43,5 @@ part "security tools (uv)" make security-tools
 part "cfn-lint + checkov" make scan
 ms=$(( ($(date +%s%N) - total_start) / 1000000 ))
 printf '%-28s %4d.%d s (%s caches)\n' "total" $((ms / 1000)) $((ms % 1000 / 100)) "$mode"
+part "baseline: same packages (pip)" sh -c \
+  "python3 -m venv .venv-pip && .venv-pip/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'"
