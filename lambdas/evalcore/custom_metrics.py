@@ -7,7 +7,8 @@ runs (botocore checks lengths, not placement or variables), so each is checked h
 file, the field and the fix:
 
 - name: `[0-9a-zA-Z-_.]+`, at most 63 characters, not a `Builtin.` name;
-- instructions: 1-5000 characters, only the template variables the job kind substitutes, the
+- instructions: 1-5000 characters, a task description first ("Your prompt must include a task
+  description and input variables"), only the template variables the job kind substitutes, the
   ones it requires present, and the variables placed after the instructions (the user guide's
   "input variables" come last in the prompt);
 - rating scale (optional): 1-10 levels, each definition 1-100 characters, every value either
@@ -191,6 +192,19 @@ def _check_scale(raw: object, source: str, problems: list[Problem]) -> tuple[Rat
     return tuple(levels)
 
 
+def _task_description(head: str) -> str:
+    """The text before the first input variable, less that variable's own short label.
+
+    The user guide lists a prompt's elements as an optional role, the task description, an
+    optional rubric and the input variables, "in the order given", and the API reference says
+    "Your prompt must include a task description and input variables" (CustomMetricDefinition).
+    """
+    before, _, label_line = head.rpartition("\n")
+    if len(label_line.strip()) <= MAX_LABEL_CHARS:
+        head = before
+    return head.strip()
+
+
 def check_instructions(text: object, source: str, problems: list[Problem]) -> str | None:
     """Length and placement; which variables are allowed depends on the job (see check_for)."""
     if not isinstance(text, str) or not text.strip():
@@ -208,6 +222,16 @@ def check_instructions(text: object, source: str, problems: list[Problem]) -> st
     first = _VARIABLE.search(text)
     if first is None:
         return text
+    if not _task_description(text[: first.start()]):
+        problems.append(
+            Problem(
+                source,
+                "instructions",
+                f"have no task description before the first input variable ({first.group(0)})",
+                "start with what the judge is to assess and how (the user guide recommends at "
+                "least 15 words), then end with the labelled input variables",
+            )
+        )
     known = {variable.value for variable in TemplateVariable}
     for match in _VARIABLE.finditer(text):
         if match.group(1) not in known:

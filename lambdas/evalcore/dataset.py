@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from evalcore.defaults import UNCATEGORIZED
 from evalcore.errors import DatasetError, Problem
+from evalcore.job_kinds import JobKind
 from evalcore.json_values import json_type, key_label
 from evalcore.suite import InferenceMode, Suite, did_you_mean
 
@@ -39,6 +40,25 @@ OTHER_KINDS: tuple[tuple[str, str], ...] = (
     ("messages", "a chat-format record (messages)"),
 )
 PROMPT_RECORD = '{"prompt": ...}'
+
+# A programmatic job scores against the ground truth: model-evaluation-prompt-datasets-custom.html
+# makes referenceResponse "required to indicate the ground truth response against which your
+# model is evaluated" for "all prompts in question and answer tasks" and "all accuracy, and
+# robustness evaluations". Judge jobs are not covered by that sentence, so it stays optional there.
+REFERENCE_METRICS = frozenset({"Builtin.Accuracy", "Builtin.Robustness"})
+REFERENCE_TASK_TYPE = "QuestionAndAnswer"
+
+
+def reference_required_by(suite: Suite) -> str | None:
+    """Why every record of this suite's dataset needs a referenceResponse, or None."""
+    if suite.kind is not JobKind.AUTOMATIC:
+        return None
+    metrics = sorted(REFERENCE_METRICS & set(suite.metrics))
+    if metrics:
+        return f"the suite's {' and '.join(metrics)} compare with the reference answer"
+    if suite.task_type == REFERENCE_TASK_TYPE:
+        return f"{REFERENCE_TASK_TYPE} tasks compare with the reference answer"
+    return None
 
 
 @dataclass
@@ -183,6 +203,18 @@ def _check_record(
     else:
         stats.prompt_chars += len(prompt)
     reference = record.get("referenceResponse")
+    if reference is None or (isinstance(reference, str) and not reference.strip()):
+        reason = reference_required_by(suite)
+        if reason is not None:
+            problems.append(
+                Problem(
+                    source,
+                    "referenceResponse",
+                    f"is {'missing' if reference is None else 'empty'}, but {reason}",
+                    "add the expected answer as referenceResponse",
+                    line,
+                )
+            )
     if reference is not None:
         if not isinstance(reference, str):
             problems.append(

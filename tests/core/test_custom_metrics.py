@@ -110,3 +110,34 @@ def test_metric_files_must_match_their_names_and_keys(tmp_path):
     )
     with pytest.raises(SuiteError, match="did you mean 'ratingScale'"):
         load_metric_file(tmp_path / "extra.json")
+
+
+# Pages: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CustomMetricDefinition.html
+# ("Your prompt must include a task description and input variables") and
+# https://docs.aws.amazon.com/bedrock/latest/userguide/kb-evaluation-custom-metrics-prompt-formats.html
+# (role (optional), task description, rubric (optional), input variables: "Include these
+# elements in your prompt in the order given in the list").
+@pytest.mark.parametrize(
+    "instructions",
+    [
+        "Prompt: {{prompt}}\nResponse: {{prediction}}",
+        "\n\nResponse: {{prediction}}",
+        "{{prediction}}",
+    ],
+)
+def test_instructions_start_with_a_task_description(instructions):
+    message = problems_of({"name": "m"}, instructions)["instructions"]
+    assert "no task description before the first input variable" in message
+    assert "at least 15 words" in message
+
+
+@pytest.mark.parametrize(
+    "instructions",
+    [
+        "Rate it." + END,
+        "Rate whether the response answers every part of the question: {{prediction}}",
+        "You are an editor.\nJudge the tone only.\nResponse: {{prediction}}",
+    ],
+)
+def test_a_task_description_before_the_labelled_variables_is_enough(instructions):
+    assert parse_metric({"name": "m"}, instructions, "metrics/m.json").instructions == instructions

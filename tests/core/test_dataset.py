@@ -1,5 +1,7 @@
+import dataclasses
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from evalcore.dataset import (
     split_lines,
     validate_dataset,
 )
+from evalcore.suite import load_suite
 
 
 def record(prompt="What is 2+2?", source_id="support-assistant-v1", **extra) -> str:
@@ -166,3 +169,48 @@ def test_split_lines_never_holds_more_than_the_cap_of_a_line():
 def test_unknown_fields_get_a_suggestion(live_suite):
     stats = validate_dataset([json.dumps({"prompt": "p", "referenceResponses": "x"})], live_suite)
     assert "did you mean 'referenceResponse'?" in stats.warnings[0].message
+
+
+# Page: https://docs.aws.amazon.com/bedrock/latest/userguide/model-evaluation-prompt-datasets-custom.html
+# "referenceResponse - required to indicate the ground truth response against which your model is
+# evaluated for the following tasks types: The answer for all prompts in question and answer
+# tasks. The answer for all accuracy, and robustness evaluations."
+@pytest.mark.parametrize(
+    ("task_type", "metrics", "reason"),
+    [
+        ("QuestionAndAnswer", ("Builtin.Accuracy", "Builtin.Toxicity"), "Builtin.Accuracy"),
+        ("Generation", ("Builtin.Robustness",), "Builtin.Robustness"),
+        ("QuestionAndAnswer", ("Builtin.Toxicity",), "QuestionAndAnswer tasks"),
+        ("Generation", ("Builtin.Toxicity",), None),
+        ("Summarization", ("Builtin.Toxicity",), None),
+    ],
+)
+def test_programmatic_records_need_a_reference_where_the_page_requires_one(
+    task_type, metrics, reason
+):
+    suite = dataclasses.replace(load_suite("programmatic-qa"), task_type=task_type, metrics=metrics)
+    lines = [
+        json.dumps({"prompt": "What is 2+2?"}),
+        json.dumps({"prompt": "What is 3+3?", "referenceResponse": "  "}),
+        json.dumps({"prompt": "What is 4+4?", "referenceResponse": "8"}),
+    ]
+    stats = validate_dataset(lines, suite, "qa.jsonl")
+    if reason is None:
+        assert stats.ok, stats.problems
+        return
+    assert [(p.line, p.field) for p in stats.problems] == [
+        (1, "referenceResponse"),
+        (2, "referenceResponse"),
+    ]
+    missing, empty = stats.problems
+    assert "is missing, but" in missing.message and "is empty, but" in empty.message
+    assert reason in missing.message and reason in empty.message
+    assert missing.fix == "add the expected answer as referenceResponse"
+
+
+def test_the_shipped_programmatic_example_carries_its_references():
+    suite = load_suite("programmatic-qa")
+    path = Path(__file__).resolve().parents[2] / "examples" / "datasets" / "programmatic-qa.jsonl"
+    stats = validate_dataset(path.read_text(encoding="utf-8").splitlines(), suite, str(path))
+    assert stats.ok, stats.problems
+    assert stats.with_reference == stats.records
