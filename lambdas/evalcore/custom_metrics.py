@@ -42,6 +42,9 @@ MAX_DEFINITION = 100
 MAX_STRING_VALUE = 100
 # Text allowed around the variables at the end of a prompt: a label such as "Response:".
 MAX_LABEL_CHARS = 40
+# A variable's own label ("Response:", "Model response:") is this many words at most; a longer
+# line before the first variable ("Rate the brevity of this response:") is the task itself.
+MAX_LABEL_WORDS = 3
 _VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 METRIC_FILE_KEYS = ("name", "description", "instructionsFile", "ratingScale")
 
@@ -200,7 +203,7 @@ def _task_description(head: str) -> str:
     "Your prompt must include a task description and input variables" (CustomMetricDefinition).
     """
     before, _, label_line = head.rpartition("\n")
-    if len(label_line.strip()) <= MAX_LABEL_CHARS:
+    if len(label_line.split()) <= MAX_LABEL_WORDS:
         head = before
     return head.strip()
 

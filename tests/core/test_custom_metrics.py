@@ -123,6 +123,7 @@ def test_metric_files_must_match_their_names_and_keys(tmp_path):
         "Prompt: {{prompt}}\nResponse: {{prediction}}",
         "\n\nResponse: {{prediction}}",
         "{{prediction}}",
+        "Model response: {{prediction}}",
     ],
 )
 def test_instructions_start_with_a_task_description(instructions):
@@ -136,6 +137,7 @@ def test_instructions_start_with_a_task_description(instructions):
     [
         "Rate it." + END,
         "Rate whether the response answers every part of the question: {{prediction}}",
+        "Rate the brevity of this response: {{prediction}}",
         "You are an editor.\nJudge the tone only.\nResponse: {{prediction}}",
     ],
 )
