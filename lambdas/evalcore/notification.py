@@ -111,7 +111,7 @@ def success_message(
                 bounds.append(f"floor {breach.minimum}")
             if breach.maximum is not None:
                 bounds.append(f"ceiling {breach.maximum}")
-            lines.append(f"  {breach.metric}: mean {_number(breach.mean)} vs {', '.join(bounds)}")
+            lines.append(f"  {breach.label}: mean {_number(breach.mean)} vs {', '.join(bounds)}")
     else:
         lines.append("Thresholds breached: none")
     worst = worst_records(summary.low_scores)
