@@ -91,6 +91,9 @@ def success_message(
         f"Records: {summary.records}",
         "",
     ]
+    if summary.model_comparison is not None:  # a model comparison: name the winner first
+        best = summary.model_comparison.best_model or "none (a tie)"
+        lines[-1:] = [f"Best model: {best} (of {', '.join(summary.model_comparison.models)})", ""]
     changes = summary.comparison.metrics if summary.comparison is not None else {}
     baseline = summary.comparison.previous_job_name if summary.comparison is not None else None
     lines.append("Metrics (mean, change vs " + (baseline or "no previous run") + "):")

@@ -442,3 +442,4 @@ def test_a_model_comparison_runs_one_job_per_model_from_one_upload(pipeline, cap
     assert points[("PromptsEvaluated", (("Suite", "model-comparison"),))] == 18
     (note,) = world.inbox.messages()
     assert "Builtin.Correctness of us.amazon.nova-lite-v1:0: mean 0.600" in note.message
+    assert "Best model: us.amazon.nova-pro-v1:0 (of us.amazon.nova-lite-v1:0, " in note.message

@@ -200,6 +200,7 @@ def test_a_comparison_is_summarized_per_model_with_the_best_model_named(capsys):
     assert "Builtin.Correctness of us.amazon.nova-lite-v1:0: mean 0.600 vs floor 0.7" in (
         note.message
     )
+    assert "Best model: us.amazon.nova-pro-v1:0" in note.message
 
 
 def test_one_compared_model_short_of_a_row_fails_the_run_naming_the_model():
