@@ -13,12 +13,8 @@ from evalcore import job_specs, layout, naming
 from evalcore.errors import Problem, SuiteError
 from evalcore.job_kinds import application_type
 from evalcore.run_state import DatasetRef
+from evalcore.shards import shard_job_request
 from evalcore.suite import InferenceConfig, Suite
-
-
-def _target_label(target: InferenceConfig) -> str:
-    """What tells one model-comparison job from another in its name and token."""
-    return target.model_identifier or target.source_identifier
 
 
 def build_create_job_requests(
@@ -27,13 +23,20 @@ def build_create_job_requests(
     role_arn: str,
     output_bucket: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One request per job: several for a model comparison (one per target model), else one."""
+    """One request per job of an unsharded run: one per target model for a model comparison
+    (each named `<run>-m<i>`, as the pipeline's Map items are), else the run's own."""
     jobs = job_specs.jobs_for(suite)
-    if len(jobs) == 1:
-        return [build_create_job_request(suite, dataset, role_arn, output_bucket)]
+    staged_uri = naming.s3_uri(dataset.bucket, staged_key_for(suite, dataset))
     return [
-        build_create_job_request(suite, dataset, role_arn, output_bucket, targets=targets)
-        for targets in jobs
+        shard_job_request(
+            build_create_job_request(suite, dataset, role_arn, output_bucket, targets=targets),
+            index=0,
+            count=1,
+            dataset_uri=staged_uri,
+            model_index=index,
+            model_count=len(jobs),
+        )
+        for index, targets in enumerate(jobs)
     ]
 
 
@@ -58,19 +61,18 @@ def build_create_job_request(
     Both keys checked here are built from names whose patterns Bedrock accepts; the check
     stays so a future change to the layout cannot slip a bad URI through.
 
-    `targets` picks one job of a model comparison; its model is part of the job's name and
-    idempotency token, so each model's job is distinct and each is still retried safely. All
-    of a comparison's jobs read the one staged copy.
+    `targets` picks the model of one job of a model comparison; the request keeps the run's
+    name, token and output, which `evalcore.shards.shard_job_request` then makes the job's
+    own (`<run>-m<i>`), so every job of a run follows one naming rule. All of a comparison's
+    jobs read the one staged copy (or its shards).
     """
     output_bucket = output_bucket or dataset.bucket
     version = dataset.version_id
-    comparing = targets is not None
+    jobs = job_specs.jobs_for(suite)
     if targets is None:
-        (targets,) = job_specs.jobs_for(suite)[:1]
-    label = "-".join(_target_label(t) for t in targets) if comparing else ""
-    qualifier = naming.short_model_label(label) if comparing else ""
-    identity = f"{version or 'null'}#{label}" if comparing else version
-    name = naming.job_name(suite.name, dataset.bucket, dataset.key, identity, qualifier)
+        targets = jobs[0]
+    label = job_specs.target_label(targets) if len(jobs) > 1 else ""
+    name = naming.job_name(suite.name, dataset.bucket, dataset.key, version)
     output_key = layout.results_prefix(suite.name, name)
     output_uri = naming.s3_uri(output_bucket, output_key)
     staged_key = staged_key_for(suite, dataset)
@@ -94,7 +96,7 @@ def build_create_job_request(
         "jobName": name,
         "jobDescription": description[:200],
         "roleArn": role_arn,
-        "clientRequestToken": naming.client_request_token(dataset.bucket, dataset.key, identity),
+        "clientRequestToken": naming.client_request_token(dataset.bucket, dataset.key, version),
         "applicationType": application_type(suite.kind).value,
         "evaluationConfig": job_specs.evaluation_config(
             suite, naming.dataset_name(dataset.key), staged_uri

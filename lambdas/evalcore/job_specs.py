@@ -138,3 +138,16 @@ def jobs_for(suite: Suite) -> tuple[tuple[InferenceConfig, ...], ...]:
     if suite.kind in (JobKind.HUMAN, JobKind.KNOWLEDGE_BASE):
         return (suite.target_models,)
     return tuple((target,) for target in suite.target_models)
+
+
+def target_label(targets: tuple[InferenceConfig, ...]) -> str:
+    """What names one job's model(s) to people: the model identifier (or pre-computed source)
+    Bedrock also names the job's `models/<id>/` output folder after."""
+    return "-".join(t.model_identifier or t.source_identifier for t in targets)
+
+
+def compared_models(suite: Suite) -> tuple[str, ...]:
+    """The label of each job's model when the suite is a model comparison (one job per target
+    model), in the suite's order; empty when the suite runs one job."""
+    jobs = jobs_for(suite)
+    return tuple(target_label(targets) for targets in jobs) if len(jobs) > 1 else ()

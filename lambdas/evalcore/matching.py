@@ -99,7 +99,9 @@ class MatchReport:
     def complete(self) -> bool:
         return not (self.missing or self.duplicated or self.unmatched)
 
-    def raise_if_incomplete(self, dataset_source: str) -> None:
+    def raise_if_incomplete(self, dataset_source: str, job: str = "the job") -> None:
+        """`job` says whose output this is (`model X's jobs` in a model comparison, whose
+        every model must return each dataset line once)."""
         if self.complete:
             return
 
@@ -116,7 +118,7 @@ class MatchReport:
         if self.unmatched:
             parts.append(f"result row(s) matching no dataset line at {listed(self.unmatched)}")
         raise ResultsMismatch(
-            f"the job returned {self.results_received} result row(s) for "
+            f"{job} returned {self.results_received} result row(s) for "
             f"{self.prompts_submitted} prompt(s) in {dataset_source}: " + "; ".join(parts) + ". "
             "A short or padded output must not pass as a run: check the job's output files, "
             "then upload the dataset again to re-run it."

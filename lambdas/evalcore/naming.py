@@ -43,27 +43,20 @@ def _slug(text: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-")
 
 
-def job_name(suite: str, bucket: str, key: str, version_id: str | None, qualifier: str = "") -> str:
-    """`<suite>-<dataset>[-<qualifier>]-<digest>`, readable in the console and unique per
-    dataset version; the qualifier tells apart the jobs of one run (a compared model)."""
+def job_name(suite: str, bucket: str, key: str, version_id: str | None) -> str:
+    """`<suite>-<dataset>-<digest>`, readable in the console and unique per dataset version.
+
+    This is the run's name; the jobs of a run of several (shards, compared models) add a
+    suffix to it (evalcore.shards.shard_job_name)."""
     digest = run_digest(bucket, key, version_id)[:_DIGEST_CHARS]
     stem = _slug(dataset_stem(key))
     readable = _slug(suite) if stem in ("", _slug(suite)) else _slug(f"{suite}-{stem}")
-    readable = f"{readable}-{_slug(qualifier)}" if qualifier else readable
     rule = api_patterns.job_name()
     max_length = rule.max_length or 63
     readable = readable[: max_length - _DIGEST_CHARS - 1].strip("-")
     name = f"{readable}-{digest}" if readable else digest
     assert rule.violation(name) is None, name
     return name
-
-
-def short_model_label(model: str) -> str:
-    """`us.amazon.nova-lite-v1:0` -> `nova-lite-v1-0`: the readable part of a model id, short
-    enough to tell a model comparison's jobs apart in a job name."""
-    tail = model.rsplit("/", 1)[-1]
-    tail = tail.split(".", 2)[-1] if tail.count(".") >= 1 else tail
-    return _slug(tail)[:20].strip("-") or "model"
 
 
 def client_request_token(bucket: str, key: str, version_id: str | None) -> str:

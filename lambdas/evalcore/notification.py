@@ -91,6 +91,9 @@ def success_message(
         f"Records: {summary.records}",
         "",
     ]
+    if summary.model_comparison is not None:  # a model comparison: name the winner first
+        best = summary.model_comparison.best_model or "none (a tie)"
+        lines[-1:] = [f"Best model: {best} (of {', '.join(summary.model_comparison.models)})", ""]
     changes = summary.comparison.metrics if summary.comparison is not None else {}
     baseline = summary.comparison.previous_job_name if summary.comparison is not None else None
     lines.append("Metrics (mean, change vs " + (baseline or "no previous run") + "):")
@@ -111,7 +114,7 @@ def success_message(
                 bounds.append(f"floor {breach.minimum}")
             if breach.maximum is not None:
                 bounds.append(f"ceiling {breach.maximum}")
-            lines.append(f"  {breach.metric}: mean {_number(breach.mean)} vs {', '.join(bounds)}")
+            lines.append(f"  {breach.label}: mean {_number(breach.mean)} vs {', '.join(bounds)}")
     else:
         lines.append("Thresholds breached: none")
     worst = worst_records(summary.low_scores)

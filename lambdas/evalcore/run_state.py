@@ -147,6 +147,10 @@ class RunState:
     shard_count: int | None = None
     # The dataset object the shard's job reads (the run's dataset when it has one shard).
     shard_key: str | None = None
+    # Target model i of m (0-based) of a model comparison, whose jobs run every shard once per
+    # model; a run of one model leaves both unset.
+    model_index: int | None = None
+    model_count: int | None = None
     # Before the Map: the state each shard starts from; after it, every shard's final state.
     shards: tuple[RunState, ...] = ()
     shard_outcomes: tuple[RunState, ...] = ()
@@ -189,6 +193,8 @@ class RunState:
             "shardCount": self.shard_count,
             "shardKey": self.shard_key,
         }
+        if self.model_count is not None:
+            data["modelIndex"], data["modelCount"] = self.model_index, self.model_count
         if self.shards:
             data[SHARDS] = [shard.to_json() for shard in self.shards]
         if self.shard_outcomes:
@@ -242,6 +248,8 @@ class RunState:
             shard_index=_optional_int(data, "shardIndex"),
             shard_count=_optional_int(data, "shardCount"),
             shard_key=_optional_str(data, "shardKey"),
+            model_index=_optional_int(data, "modelIndex"),
+            model_count=_optional_int(data, "modelCount"),
             shards=tuple(cls.from_json(shard) for shard in shards),
             shard_outcomes=tuple(cls.from_json(outcome) for outcome in outcomes),
         )
@@ -252,10 +260,14 @@ class RunState:
 
     @property
     def shard_label(self) -> str:
-        """`shard 2/3` for people; a run of one job has no shard to name."""
-        if self.shard_index is None or not self.shard_count or self.shard_count == 1:
-            return "the job"
-        return f"shard {self.shard_index + 1}/{self.shard_count}"
+        """`shard 2/3`, `model 1/3` or `model 1/3, shard 2/3` for people; a run of one job has
+        no shard to name."""
+        parts = []
+        if self.model_index is not None and self.model_count and self.model_count > 1:
+            parts.append(f"model {self.model_index + 1}/{self.model_count}")
+        if self.shard_index is not None and self.shard_count and self.shard_count > 1:
+            parts.append(f"shard {self.shard_index + 1}/{self.shard_count}")
+        return ", ".join(parts) or "the job"
 
 
 _JSON_NAMES = {

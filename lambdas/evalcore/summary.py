@@ -130,18 +130,30 @@ class ThresholdBreach:
     mean: float | None
     minimum: float | None
     maximum: float | None
+    # The compared model whose mean this is (a model comparison checks every model's).
+    model: str | None = None
+
+    @property
+    def label(self) -> str:
+        """`Builtin.Correctness`, or `Builtin.Correctness of <model>` in a comparison."""
+        return self.metric if self.model is None else f"{self.metric} of {self.model}"
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "metric": self.metric,
             "mean": self.mean,
             "minimum": self.minimum,
             "maximum": self.maximum,
         }
+        if self.model is not None:
+            data["model"] = self.model
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ThresholdBreach:
-        return cls(data["metric"], data["mean"], data["minimum"], data["maximum"])
+        return cls(
+            data["metric"], data["mean"], data["minimum"], data["maximum"], data.get("model")
+        )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@ the team: once per run, however often the step runs.
 
 A run of several jobs (shards) is aggregated shard by shard and merged
 (ScoreAggregator.merge), which gives the summary one job over the whole dataset would have.
+A model comparison runs the shards once per target model: each model's jobs are matched
+against the staged dataset and aggregated on their own, and the summary puts the models side
+by side (evalcore.report.build_comparison_summary).
 The ledger (handlers.ledger) makes the step idempotent: the first parse of a run puts its
 `parsed` marker and only that parse moves the dataset's latest pointer and publishes
 metrics and the message; a repeated parse (a retried step, a restarted execution) returns
@@ -18,11 +21,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from evalcore import layout, naming
+from evalcore import job_specs, layout, naming
 from evalcore.aggregate import ScoreAggregator
 from evalcore.matching import MatchReport, ResultMatcher
 from evalcore.notification import success_message
-from evalcore.report import build_summary
+from evalcore.report import build_comparison_summary, build_summary
 from evalcore.results import find_output_keys, iter_result_records
 from evalcore.run_limit import parse_instant
 from evalcore.run_metrics import succeeded_run_datapoints, success_outcome
@@ -91,13 +94,14 @@ def aggregate_matched(
     groups: Sequence[list[str]],
     staged_key: str,
     aggregator: ScoreAggregator,
+    job: str = "the job",
 ) -> MatchReport:
     """Feed every output row to the aggregator while matching it to its staged dataset line.
 
     Each group (one shard's files) is aggregated on its own and merged in, exactly as one
     aggregation of every row would have been. One read of each output file serves both.
-    Raises `ResultsMismatch`, listing the dataset lines and output rows, unless each staged
-    line came back exactly once.
+    Raises `ResultsMismatch`, listing the dataset lines and output rows and naming `job`,
+    unless each staged line came back exactly once.
     """
     matcher = ResultMatcher(s3io.iter_lines(bucket, staged_key))
     for group in groups:
@@ -110,8 +114,65 @@ def aggregate_matched(
             shard.add_all(iter_result_records(lines, source=key))
         aggregator.merge(shard)
     report = matcher.report()
-    report.raise_if_incomplete(naming.s3_uri(bucket, staged_key))
+    report.raise_if_incomplete(naming.s3_uri(bucket, staged_key), job=job)
     return report
+
+
+def model_groups(
+    state: RunState, groups: Sequence[list[str]], models: Sequence[str]
+) -> dict[str, list[list[str]]]:
+    """A comparison's output groups (one per job, in the order of `state.shard_outcomes`)
+    gathered per model, in the suite's order of models."""
+    per_model: dict[str, list[list[str]]] = {model: [] for model in models}
+    for outcome, group in zip(state.shard_outcomes, groups, strict=True):
+        if outcome.model_index is None or not 0 <= outcome.model_index < len(models):
+            raise ValueError(
+                f"job {outcome.job_name} has model index {outcome.model_index}, but the suite "
+                f"compares {len(models)} models: the run was planned for another suite"
+            )
+        per_model[models[outcome.model_index]].append(group)
+    return per_model
+
+
+def summarize_outputs(
+    state: RunState, suite: Suite, bucket: str, outputs: list[str], baseline: Baseline | None
+) -> Summary:
+    """The run's summary from its output files: each staged line matched once per job's
+    model, the models side by side when the suite compares several."""
+    assert state.staged_key is not None and state.job_name is not None
+    groups = shard_outputs(state, outputs)
+    models = job_specs.compared_models(suite)
+    source = ResultsSource(output_files=tuple(outputs))
+    job, dataset = JobRef(state.job_name, state.job_arn), state.dataset
+    if not models:
+        aggregator = ScoreAggregator(low_score_threshold=suite.low_score_threshold)
+        reports = [aggregate_matched(bucket, groups, state.staged_key, aggregator)]
+        summary = build_summary(
+            aggregator, suite=suite, source=source, job=job, dataset=dataset, baseline=baseline
+        )
+        malformed = aggregator.malformed
+    else:
+        per_model = {
+            model: ScoreAggregator(low_score_threshold=suite.low_score_threshold)
+            for model in models
+        }
+        reports = [
+            aggregate_matched(
+                bucket, model_outputs, state.staged_key, per_model[model], f"model {model}'s jobs"
+            )
+            for model, model_outputs in model_groups(state, groups, models).items()
+        ]
+        summary = build_comparison_summary(
+            per_model, suite=suite, source=source, job=job, dataset=dataset, baseline=baseline
+        )
+        malformed = [bad for aggregator in per_model.values() for bad in aggregator.malformed]
+    for bad in malformed[:10]:
+        logger.warning("Malformed output line", extra={"source": bad.source, "line": bad.line})
+    return replace(
+        summary,
+        prompts_submitted=sum(report.prompts_submitted for report in reports),
+        results_received=sum(report.results_received for report in reports),
+    )
 
 
 @logger.inject_lambda_context
@@ -133,25 +194,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             f"no *_output.jsonl under {state.output_s3_uri} ({len(listed)} objects listed: "
             f"{listed[:5]}); the job reported Completed, so check its output location"
         )
-    aggregator = ScoreAggregator(low_score_threshold=suite.low_score_threshold)
-    matched = aggregate_matched(bucket, shard_outputs(state, outputs), state.staged_key, aggregator)
-    for bad in aggregator.malformed[:10]:
-        logger.warning("Malformed output line", extra={"source": bad.source, "line": bad.line})
-
     summary_key = layout.report_prefix(suite.name, state.job_name) + layout.SUMMARY_FILE
-    summary = build_summary(
-        aggregator,
-        suite=suite,
-        source=ResultsSource(output_files=tuple(outputs)),
-        job=JobRef(state.job_name, state.job_arn),
-        dataset=state.dataset,
-        baseline=_baseline(ledger, bucket, suite.name, state.dataset.key, state.job_name),
-    )
+    baseline = _baseline(ledger, bucket, suite.name, state.dataset.key, state.job_name)
     summary = replace(
-        summary,
-        summary_key=summary_key,
-        prompts_submitted=matched.prompts_submitted,
-        results_received=matched.results_received,
+        summarize_outputs(state, suite, bucket, outputs, baseline), summary_key=summary_key
     )
     document = summary.to_json()
     s3io.put_json(bucket, summary_key, document)

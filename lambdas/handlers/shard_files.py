@@ -1,8 +1,10 @@
-"""Splitting a validated dataset into the shard objects the run's jobs read.
+"""Splitting a validated dataset into the shard objects the run's jobs read, and the run
+into its Map items: one per (model, shard).
 
 Runs inside the submit step, once the dataset is valid and staged: a dataset of at most
 1,000 prompts is its own single shard; a larger one is cut into contiguous slices of its
-lines (evalcore.shards.plan_shards), written beside the staged copy.
+lines (evalcore.shards.plan_shards), written beside the staged copy. A model comparison
+runs every shard once per target model; the models share the shard objects.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 
 from evalcore import layout
 from evalcore.run_state import DatasetRef, RunState
-from evalcore.shards import MAX_SHARDS_ENV, MAX_SHARDS_PER_RUN, plan_shards, shard_job_name
+from evalcore.shards import MAX_SHARDS_ENV, MAX_SHARDS_PER_RUN, ShardPlan, shard_job_name
 from handlers import s3io
 from handlers.runtime import int_setting, logger, s3_client
 
@@ -25,8 +27,9 @@ def _write_shard(bucket: str, key: str, lines: Iterable[bytes]) -> None:
     s3_client().put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/x-ndjson")
 
 
-def write_shards(state: RunState, source: DatasetRef, records: int) -> RunState:
-    """Plan the run's shards and, when there are several, write each as its own object.
+def write_shards(state: RunState, source: DatasetRef, plan: ShardPlan, models: int = 1) -> RunState:
+    """Write each shard of `plan` as its own object when there are several, and lay out the
+    run's Map items: every shard for each of `models` target models, model by model.
 
     `source` is the validated dataset the jobs read; its non-blank lines are the records, in
     order. A single shard reads `source` itself. Returns the state with `shards` set: the
@@ -34,7 +37,6 @@ def write_shards(state: RunState, source: DatasetRef, records: int) -> RunState:
     """
     state.require("suite", "job_name")
     assert state.suite is not None and state.job_name is not None
-    plan = plan_shards(records, max_shards=max_shards(), source=source.uri)
     keys = [source.key]
     if plan.sharded:
         keys = [layout.shard_key(state.suite, state.job_name, i) for i in range(plan.count)]
@@ -46,15 +48,21 @@ def write_shards(state: RunState, source: DatasetRef, records: int) -> RunState:
         for (start, end), key in zip(plan.ranges, keys, strict=True):
             _write_shard(source.bucket, key, (next(lines) for _ in range(end - start)))
         logger.info("Split the dataset into shards", extra={"shards": plan.ranges})
-    shards = tuple(
+    comparing = models > 1
+    items = tuple(
         state.evolve(
             shard_index=index,
             shard_count=plan.count,
             shard_key=key,
-            job_name=shard_job_name(state.job_name, index, plan.count),
+            model_index=model if comparing else None,
+            model_count=models if comparing else None,
+            job_name=shard_job_name(
+                state.job_name, index, plan.count, model_index=model, model_count=models
+            ),
             job_arn=None,
             status=None,
         )
+        for model in range(models)
         for index, key in enumerate(keys)
     )
-    return state.evolve(shards=shards)
+    return state.evolve(shards=items)

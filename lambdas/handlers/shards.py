@@ -1,9 +1,9 @@
-"""A run's jobs, one per shard: create each shard's job, gather the outcomes.
+"""A run's jobs, one per shard (per compared model): create each job, gather the outcomes.
 
-The submit step splits the dataset (handlers.shard_files); the state machine's Map then runs
-every shard through take-a-slot, `submit_job`, wait-and-check and give-back-the-slot, and
-`collect` decides from all shards' outcomes whether the run goes on to parse or to
-failure.json (which then lists every shard's outcome).
+The submit step splits the dataset and lays out the Map items (handlers.shard_files); the
+state machine's Map then runs every item through take-a-slot, `submit_job`, wait-and-check
+and give-back-the-slot, and `collect` decides from all items' outcomes whether the run goes
+on to parse or to failure.json (which then lists every job's outcome).
 """
 
 from __future__ import annotations
@@ -12,23 +12,41 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from evalcore import naming
+from evalcore import job_specs, naming
 from evalcore.failure import shard_outcome
 from evalcore.job_request import build_create_job_request
 from evalcore.run_state import JobStatus, RunState
 from evalcore.shards import shard_job_request
-from evalcore.suite import load_suite
+from evalcore.suite import Suite, load_suite
 from handlers.runtime import logger, polling_schedule, setting, tracer
 from handlers.submit import create_job
 
 
 def run_request(state: RunState) -> dict[str, Any]:
-    """The request a single job over the whole dataset would send; shards derive from it."""
+    """The request a single job over the whole dataset would send for this item's model (a
+    comparison's model i; the suite's one job otherwise); the item's own request derives
+    from it."""
     state.require("suite")
     assert state.suite is not None
+    suite = load_suite(state.suite)
     return build_create_job_request(
-        load_suite(state.suite), state.dataset, role_arn=setting("EVALUATION_ROLE_ARN")
+        suite,
+        state.dataset,
+        role_arn=setting("EVALUATION_ROLE_ARN"),
+        targets=job_specs.jobs_for(suite)[state.model_index or 0],
     )
+
+
+def job_label(suite: Suite | None, state: RunState) -> str:
+    """`shard 2/3`, or in a comparison `model us.amazon.nova-pro-v1:0 (2/3)` and, when
+    sharded, `, shard 1/2`: which of the run's jobs an outcome is, for people."""
+    if suite is None or state.model_index is None or not state.model_count:
+        return state.shard_label
+    model = job_specs.compared_models(suite)[state.model_index]
+    label = f"model {model} ({state.model_index + 1}/{state.model_count})"
+    if state.shard_index is not None and state.shard_count and state.shard_count > 1:
+        label += f", shard {state.shard_index + 1}/{state.shard_count}"
+    return label
 
 
 @logger.inject_lambda_context(log_event=True)
@@ -43,6 +61,8 @@ def submit_job(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         index=state.shard_index or 0,
         count=state.shard_count or 1,
         dataset_uri=naming.s3_uri(state.dataset.bucket, state.shard_key),
+        model_index=state.model_index or 0,
+        model_count=state.model_count or 1,
     )
     job_arn = create_job(request)
     logger.info(
@@ -61,7 +81,8 @@ def submit_job(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def collect(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Completed when every shard completed; otherwise Failed, naming each shard's outcome."""
+    """Completed when every job completed; otherwise Failed, naming each failed job's shard and,
+    in a comparison, its model."""
     state = RunState.from_json(event)
     outcomes = [shard_outcome(outcome) for outcome in state.shard_outcomes]
     if not outcomes:
@@ -88,8 +109,11 @@ def collect(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         # A run of one job fails as that job did, in its own words.
         messages = single.failure_messages or (failed[0].message,)
     else:
+        suite = load_suite(state.suite) if state.suite else None
         messages = tuple(
-            f"shard {o.index + 1}/{o.count} ({o.job_name}): {o.message}" for o in failed
+            f"{job_label(suite, item)} ({o.job_name}): {o.message}"
+            for item, o in zip(state.shard_outcomes, outcomes, strict=True)
+            if not o.completed
         )
     logger.warning("Shards did not complete", extra={"failed": len(failed)})
     statuses = {o.status for o in failed}

@@ -21,7 +21,7 @@ from evalcore.failure import suite_of
 from evalcore.job_slots import MAX_CONCURRENT_JOBS, MAX_JOBS_ENV, SLOT_WAIT_ENV, SLOT_WAIT_SECONDS
 from evalcore.run_limit import DEFAULT_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV, is_overdue
 from evalcore.run_state import RunState
-from evalcore.shards import MAX_SHARDS_PER_RUN, shard_job_name
+from evalcore.shards import run_job_names
 from handlers.ledger import Ledger
 from handlers.runtime import bedrock_client, call_bedrock, int_setting, logger, tracer
 
@@ -75,14 +75,11 @@ def release(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 def _run_job_names(execution_input: dict[str, Any]) -> list[str]:
-    """Every job name a run of this input could hold a slot under (one per possible shard)."""
+    """Every job name a run of this input could hold a slot under (one per possible job)."""
     state = RunState.from_json(execution_input)
     dataset = state.dataset
     run = naming.job_name(suite_of(state), dataset.bucket, dataset.key, dataset.version_id)
-    names = [run]
-    for count in range(2, MAX_SHARDS_PER_RUN + 1):
-        names.extend(shard_job_name(run, index, count) for index in range(count))
-    return names
+    return run_job_names(run)
 
 
 def _stop(job_arn: str) -> None:

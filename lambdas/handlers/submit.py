@@ -1,7 +1,8 @@
 """Validate an uploaded dataset against its suite, check its models are still offered, stage
-the validated copy the jobs read, estimate the cost, and split it into one shard per job.
+the validated copy the jobs read, estimate the cost, and plan the run's jobs: one per shard of
+the dataset, for each target model of a model comparison.
 
-The jobs themselves are created later, one per shard, once each holds a slot of the
+The jobs themselves are created later, one per Map item, once each holds a slot of the
 pipeline-wide job semaphore (handlers.shards.submit_job, which uses `create_job` below)."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
 from evalcore.run_limit import DEFAULT_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV, run_limit_for
 from evalcore.run_metrics import PipelineMetric, pipeline_count
 from evalcore.run_state import DatasetRef, RunState, RunStateError
+from evalcore.shards import ShardPlan, TooManyShards, plan_shards
 from evalcore.staging import DatasetNormaliser
 from evalcore.suite import Suite, suite_for_dataset_key
 from handlers import s3io
@@ -69,22 +71,18 @@ def create_job(request: dict[str, Any]) -> str:
         return arn
 
 
-def _refuse_comparisons(suite: Suite) -> None:
-    """A model comparison is several jobs; one execution of the workflow polls one job."""
-    if len(job_specs.jobs_for(suite)) > 1:
-        raise SuiteError(
-            [
-                Problem(
-                    suite.source,
-                    "inference",
-                    f"names {len(suite.target_models)} models: a comparison runs one job per "
-                    "model, and the pipeline runs one job per upload",
-                    "start the jobs with `evalctl plan` + `aws bedrock create-evaluation-job`, "
-                    "then `evalctl summarize --compare` (README 'Model comparison'), or make one "
-                    "suite per model",
-                )
-            ]
+def plan_jobs(suite: Suite, dataset: DatasetRef, records: int) -> ShardPlan:
+    """The dataset's shards, refused with the fix when models x shards exceeds the run's
+    maxShardsPerRun (the jobs one execution's history was sized for)."""
+    try:
+        return plan_shards(
+            records,
+            max_shards=max_shards(),
+            source=dataset.uri,
+            models=len(job_specs.jobs_for(suite)),
         )
+    except TooManyShards as error:
+        raise DatasetError([Problem(dataset.uri, "<file>", error.problem, error.fix)]) from None
 
 
 def validate_into(dataset: DatasetRef, suite: Suite, sink: IO[bytes]) -> DatasetStats:
@@ -147,17 +145,17 @@ def stage(bucket: str, key: str, body: IO[bytes]) -> bool:
     return True
 
 
-def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any], bool]:
-    """Validate the upload, check its models and stage the validated copy: the run state, the
-    job request and whether this is the run's first start, or the InputError saying what to
-    fix."""
+def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any], ShardPlan, int, bool]:
+    """Validate the upload, plan its jobs, check its models and stage the validated copy: the
+    run state, the run's job request, its shards, how many models each shard runs for and
+    whether this is the run's first start, or the InputError saying what to fix."""
     state = RunState.from_json(event)
     dataset = state.dataset
     suite = suite_for_dataset_key(dataset.key)
-    _refuse_comparisons(suite)
     staged_key = staged_key_for(suite, dataset)
     with tempfile.SpooledTemporaryFile(max_size=STAGING_SPOOL_BYTES) as staged:
         stats = validate_into(dataset, suite, staged)
+        plan = plan_jobs(suite, dataset, stats.records)
         request = build_create_job_request(suite, dataset, role_arn=setting("EVALUATION_ROLE_ARN"))
         check_models(suite)
         first_start = stage(dataset.bucket, staged_key, staged)
@@ -170,14 +168,14 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any], bool]:
         records=stats.records,
         cost_estimate=estimate_cost(suite, stats),
     )
-    return accepted, request, first_start
+    return accepted, request, plan, len(job_specs.jobs_for(suite)), first_start
 
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     try:
-        state, request, first_start = _accept(event)
+        state, request, plan, models, first_start = _accept(event)
     except (InputError, RunStateError):
         publish_metrics([pipeline_count(PipelineMetric.RUNS_REJECTED)])
         raise
@@ -186,7 +184,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     )
     assert state.staged_key is not None and state.records is not None
     staged = DatasetRef(state.dataset.bucket, state.staged_key)
-    state = write_shards(state, staged, state.records)
+    state = write_shards(state, staged, plan, models)
     if first_start:  # a retried step or a restarted execution is the same run
         publish_metrics([pipeline_count(PipelineMetric.RUNS_STARTED)])
     logger.info(

@@ -5,7 +5,8 @@ The dataset is normalised exactly as the pipeline stages it (byte-order mark, CR
 lines). With --check-account it also asks Bedrock, with your credentials, whether every model
 the suite names is still ACTIVE, as the pipeline does before it starts a job; without it,
 plan makes no AWS call.
-A model comparison starts one job per model: its requests are printed as a JSON list.
+A model comparison starts one job per model (`<run>-m1`, `<run>-m2`, ... as the pipeline names
+them): its requests are printed as a JSON list.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     key = f"{DATASETS_PREFIX}{suite.name}/{args.dataset.name}"
     dataset = DatasetRef(args.bucket or _STAND_IN_BUCKET, key, args.version_id or _STAND_IN_VERSION)
     requests = build_create_job_requests(suite, dataset, role_arn=args.role_arn or ROLE_PLACEHOLDER)
-    # A comparison's jobs read one staged copy, named after the run's own job name.
+    # Every job's name, output and staged copy derive from the run's own job name.
     run_name = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
     shown = [_with_placeholders(request, args, run_name) for request in requests]
     text = json.dumps(shown[0] if len(shown) == 1 else shown, indent=2)
@@ -117,11 +118,10 @@ def _with_placeholders(
 ) -> dict[str, Any]:
     """Replace every value derived from a stand-in; the job name and token derive from both.
 
-    The job name keeps no readable part when hidden: several jobs of a comparison are told
-    apart by their inferenceConfig."""
+    The run's name is hidden, not the suffix a comparison's job adds to it (`<JobName>-m2`),
+    so each printed job is named as the pipeline will name it."""
     text = json.dumps(request)
     if not (args.bucket and args.version_id):
-        text = text.replace(request["jobName"], JOB_NAME_PLACEHOLDER)
         text = text.replace(run_name, JOB_NAME_PLACEHOLDER)
         text = text.replace(request["clientRequestToken"], TOKEN_PLACEHOLDER)
     text = text.replace(_STAND_IN_BUCKET, BUCKET_PLACEHOLDER)

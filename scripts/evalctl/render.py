@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evalcore.model_comparison import ModelComparison
 from evalcore.summary import Summary
 
 
@@ -16,6 +17,29 @@ def _bounds(minimum: float | None, maximum: float | None) -> str:
     if maximum is not None:
         parts.append(f"<= {maximum}")
     return " and ".join(parts)
+
+
+def _model_table(comparison: ModelComparison) -> list[str]:
+    """The models as columns, one row per metric and per category and metric (* = best)."""
+    models = comparison.models
+    width = max(12, *(len(model) + 1 for model in models))
+    lines = [
+        "Models side by side (mean; * = best of the metric):",
+        f"{'metric':<40}" + "".join(f"{model:>{width}}" for model in models),
+    ]
+    for metric, by_model in comparison.metrics.items():
+        best = comparison.best_by_metric.get(metric)
+        cells = "".join(
+            f"{_fmt(by_model.get(model)) + ('*' if model == best else ''):>{width}}"
+            for model in models
+        )
+        lines.append(f"{metric:<40}{cells}")
+    for category, metrics in comparison.categories.items():
+        for metric, by_model in metrics.items():
+            cells = "".join(f"{_fmt(by_model.get(model)):>{width}}" for model in models)
+            lines.append(f"{f'  {category}: {metric}':<40}{cells}")
+    lines.append(f"Best model: {comparison.best_model or 'none (a tie)'}")
+    return lines
 
 
 def render_summary(summary: Summary, low_scores_shown: int = 5) -> str:
@@ -38,7 +62,7 @@ def render_summary(summary: Summary, low_scores_shown: int = 5) -> str:
         lines.append(f"  {category}: {means}")
     for breach in summary.threshold_breaches:
         lines.append(
-            f"OUT OF BOUNDS: {breach.metric} mean {_fmt(breach.mean)}, "
+            f"OUT OF BOUNDS: {breach.label} mean {_fmt(breach.mean)}, "
             f"required {_bounds(breach.minimum, breach.maximum)}"
         )
     if summary.comparison:
@@ -49,16 +73,7 @@ def render_summary(summary: Summary, low_scores_shown: int = 5) -> str:
             delta = "n/a" if change.delta is None else f"{change.delta:+.3f}"
             lines.append(f"  {metric}: {delta}{flag}")
     if summary.model_comparison:
-        comparison = summary.model_comparison
-        lines += ["", "Models side by side (mean per metric, * = best):"]
-        for metric, by_model in comparison.metrics.items():
-            best = comparison.best_by_metric.get(metric)
-            cells = ", ".join(
-                f"{model}={_fmt(mean)}{'*' if model == best else ''}"
-                for model, mean in by_model.items()
-            )
-            lines.append(f"  {metric}: {cells}")
-        lines.append(f"Best model: {comparison.best_model or 'none (a tie)'}")
+        lines += ["", *_model_table(summary.model_comparison)]
     lows = summary.low_scores[:low_scores_shown]
     if lows:
         lines += ["", f"Worst scores (below {summary.low_score_threshold}), judge's reasoning:"]

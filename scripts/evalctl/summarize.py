@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
+from evalcore import job_specs
 from evalcore.aggregate import ScoreAggregator
 from evalcore.defaults import LOW_SCORE_THRESHOLD
 from evalcore.errors import InputError, Problem
-from evalcore.model_comparison import compare_models
-from evalcore.report import build_summary
+from evalcore.report import build_comparison_summary, build_summary
 from evalcore.results import iter_result_records, output_job, output_model
 from evalcore.suite import load_suite
 from evalcore.summary import Baseline, ResultsSource
@@ -55,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     jobs: dict[str, list[Path]] = {}
     for path in outputs:
         jobs.setdefault(output_job(_label(results, path)), []).append(path)
-    compare = args.compare or (suite is not None and len(suite.target_models) > 1)
+    compare = args.compare or (suite is not None and bool(job_specs.compared_models(suite)))
     if len(jobs) > 1 and not compare:
         print(
             f"warning: {results} holds the outputs of {len(jobs)} jobs ({', '.join(sorted(jobs))});"
@@ -64,41 +63,27 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     threshold = suite.low_score_threshold if suite else LOW_SCORE_THRESHOLD
-    pooled = ScoreAggregator(low_score_threshold=threshold)
-    per_job: dict[str, ScoreAggregator] = {}
+    per_model: dict[str, ScoreAggregator] = {}
     for index, path in enumerate(outputs, start=1):
         print(f"[{index}/{len(outputs)}] reading {path}", file=sys.stderr)
-        job = output_job(_label(results, path))
-        model = output_model(_label(results, path)) or job
-        aggregator = per_job.setdefault(model, ScoreAggregator(low_score_threshold=threshold))
+        label = _label(results, path)
+        model = (output_model(label) or output_job(label)) if compare else ""
+        aggregator = per_model.setdefault(model, ScoreAggregator(low_score_threshold=threshold))
         with path.open("rb") as lines:
-            for item in iter_result_records(lines, source=str(path)):
-                pooled.add(item)
-                aggregator.add(item)
-    summary = build_summary(
-        pooled,
-        suite=suite,
-        source=ResultsSource(
-            tuple(str(p) for p in outputs),
-            results_dir=str(results if results.is_dir() else results.parent),
-        ),
-        baseline=_baseline(args.previous),
+            aggregator.add_all(iter_result_records(lines, source=str(path)))
+    source = ResultsSource(
+        tuple(str(p) for p in outputs),
+        results_dir=str(results if results.is_dir() else results.parent),
     )
-    if compare and len(per_job) > 1:
-        comparison = compare_models(
-            {
-                model: {m: s.mean for m, s in a.metric_results().items()}
-                for model, a in per_job.items()
-            },
-            {
-                model: {
-                    category: {m: s.mean for m, s in table.items()}
-                    for category, table in a.category_results().items()
-                }
-                for model, a in per_job.items()
-            },
-        )
-        summary = replace(summary, model_comparison=comparison)
+    baseline = _baseline(args.previous)
+    if len(per_model) > 1:
+        # The pipeline's parse step builds a comparison's summary with the same function.
+        summary = build_comparison_summary(per_model, suite=suite, source=source, baseline=baseline)
+    else:
+        pooled = ScoreAggregator(low_score_threshold=threshold)
+        for aggregator in per_model.values():
+            pooled.merge(aggregator)
+        summary = build_summary(pooled, suite=suite, source=source, baseline=baseline)
     print(json.dumps(summary.to_json(), indent=2) if args.json else render_summary(summary))
     return 0
 

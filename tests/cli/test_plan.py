@@ -205,3 +205,28 @@ def test_plan_prints_a_valid_request_for_every_shipped_example(suite, capsys, ev
             stub.add_response("create_evaluation_job", {"jobArn": "arn"}, request)
             client.create_evaluation_job(**request)
     assert isinstance(printed, list) == (suite == "model-comparison")
+
+
+def test_plan_prints_every_job_of_a_comparison_named_as_the_pipeline_names_it(capsys, evalctl):
+    dataset = REPO / "examples" / "datasets" / "model-comparison.jsonl"
+    assert evalctl(["plan", str(dataset), "--suite", "model-comparison"]) == 0
+    out = capsys.readouterr()
+    requests = json.loads(out.out)
+    assert [r["jobName"] for r in requests] == ["<JobName>-m1", "<JobName>-m2", "<JobName>-m3"]
+    models = [
+        r["inferenceConfig"]["models"][0]["bedrockModel"]["modelIdentifier"] for r in requests
+    ]
+    assert models == [
+        "us.amazon.nova-lite-v1:0",
+        "us.amazon.nova-pro-v1:0",
+        "us.amazon.nova-micro-v1:0",
+    ]
+    for index, request in enumerate(requests, start=1):
+        assert request["outputDataConfig"]["s3Uri"] == (
+            f"s3://<BucketName>/results/model-comparison/<JobName>/<JobName>-m{index}/"
+        )
+        (config,) = request["evaluationConfig"]["automated"]["datasetMetricConfigs"]
+        assert config["dataset"]["datasetLocation"]["s3Uri"].startswith(
+            "s3://<BucketName>/staging/model-comparison/<JobName>/"
+        )
+    assert "3 jobs (one per model)" in out.err

@@ -141,3 +141,26 @@ def test_a_model_comparison_puts_models_side_by_side_and_names_the_best(tmp_path
     assert comparison["bestModel"] == "us.amazon.nova-pro-v1:0"
     assert main(["summarize", str(tmp_path), "--compare"]) == 0
     assert "Best model: us.amazon.nova-pro-v1:0" in capsys.readouterr().out
+
+
+def test_a_comparison_checks_every_models_thresholds_like_the_pipeline(tmp_path, capsys):
+    # A downloaded comparison run: `<run>/<run>-m<i>/<run>-m<i>/<job-id>/models/<model>/...`,
+    # two shards for the second model; each model is aggregated over its own jobs.
+    jobs = [
+        ("run/run-m1/run-m1", "us.amazon.nova-lite-v1:0", [("p", 0.5), ("q", 0.6)]),
+        ("run/run-m2-s1/run-m2-s1", "us.amazon.nova-pro-v1:0", [("p", 0.9)]),
+        ("run/run-m2-s2/run-m2-s2", "us.amazon.nova-pro-v1:0", [("q", 0.7)]),
+    ]
+    for job, model, scores in jobs:
+        rows = [model_row(p, {"Builtin.Correctness": s}, category="c") for p, s in scores]
+        _job_output(tmp_path, job, model, rows)
+    assert main(["summarize", str(tmp_path), "--json", "--suite", "model-comparison"]) == 0
+    summary = assert_valid_summary(json.loads(capsys.readouterr().out))
+    assert summary["modelComparison"]["metrics"]["Builtin.Correctness"] == {
+        "us.amazon.nova-lite-v1:0": pytest.approx(0.55),
+        "us.amazon.nova-pro-v1:0": pytest.approx(0.8),
+    }
+    assert [(b["metric"], b["model"]) for b in summary["thresholdBreaches"]] == [
+        ("Builtin.Correctness", "us.amazon.nova-lite-v1:0")
+    ]
+    assert summary["records"] == 4 and summary["verdict"] == "failed"

@@ -6,6 +6,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from evalcore import naming
 from evalcore.dataset_kinds import validate_for_suite
 from evalcore.job_kinds import JobKind
 from evalcore.job_request import build_create_job_request, build_create_job_requests
@@ -58,8 +59,16 @@ def test_a_model_comparison_runs_one_job_per_model():
         r["inferenceConfig"]["models"][0]["bedrockModel"]["modelIdentifier"] for r in requests
     ]
     assert models == [t.model_identifier for t in suite.target_models]
-    assert [r["jobName"].split("-")[3] for r in requests] == ["lite", "pro", "micro"]
-    assert requests == build_create_job_requests(suite, dataset_for("model-comparison"), ROLE)
+    dataset = dataset_for("model-comparison")
+    run = naming.job_name(suite.name, dataset.bucket, dataset.key, dataset.version_id)
+    # Named, and writing below the run's output, as the pipeline's Map items are.
+    assert [r["jobName"] for r in requests] == [f"{run}-m1", f"{run}-m2", f"{run}-m3"]
+    for request in requests:
+        assert request["outputDataConfig"]["s3Uri"] == (
+            f"s3://pipeline-bucket/results/model-comparison/{run}/{request['jobName']}/"
+        )
+    assert "us.amazon.nova-pro-v1:0" in requests[1]["jobDescription"]
+    assert requests == build_create_job_requests(suite, dataset, ROLE)
 
 
 def test_custom_metrics_go_in_both_places_with_their_judge():

@@ -91,3 +91,9 @@ def test_rag_rows_are_matched_by_their_turns():
     report = matcher.report()
     assert report.missing == [2]
     assert [str(row) for row in report.unmatched] == ["out.jsonl:2"]
+
+
+def test_a_mismatch_names_whose_output_it_is():
+    report = matched({"m.pro/out.jsonl": [row("a"), row("b"), row("a")]})
+    with pytest.raises(ResultsMismatch, match=r"^model m.pro's jobs returned 3 result row\(s\)"):
+        report.raise_if_incomplete("s3://b/staged.jsonl", job="model m.pro's jobs")

@@ -3,9 +3,15 @@ from datetime import UTC, datetime
 import pytest
 
 from evalcore.aggregate import ScoreAggregator
-from evalcore.report import build_summary, compare_with_baseline, threshold_breaches
+from evalcore.report import (
+    build_comparison_summary,
+    build_summary,
+    compare_with_baseline,
+    model_comparison,
+    threshold_breaches,
+)
 from evalcore.results import iter_result_records
-from evalcore.suite import Threshold
+from evalcore.suite import Threshold, load_suite
 from evalcore.summary import Baseline, JobRef, ResultsSource, ThresholdBreach, Verdict
 from evalctl.simulation.bedrock_output import jsonl, model_row
 
@@ -84,3 +90,69 @@ def test_summary_verdict(precomputed_suite):
 
 def test_a_run_without_records_never_passes():
     assert build_summary(ScoreAggregator(), suite=None, source=SOURCE).verdict is Verdict.FAILED
+
+
+def aggregated(quality: dict[str, float], harm: float = 0.0) -> ScoreAggregator:
+    """One model's job: two prompts of one category, scored per prompt."""
+    rows = [
+        model_row(
+            prompt,
+            {"Builtin.Correctness": value, "Builtin.Harmfulness": harm},
+            category="billing" if prompt == "a" else "account",
+        )
+        for prompt, value in quality.items()
+    ]
+    return ScoreAggregator().add_all(iter_result_records(jsonl(rows).splitlines(), "f"))
+
+
+def comparison_suite():
+    return load_suite("model-comparison")  # Builtin.Correctness >= 0.7
+
+
+def test_a_comparison_checks_every_models_thresholds_and_names_the_breaching_model():
+    per_model = {
+        "m.lite": aggregated({"a": 0.5, "b": 0.7}),
+        "m.pro": aggregated({"a": 0.9, "b": 1.0}),
+    }
+    summary = build_comparison_summary(per_model, suite=comparison_suite(), source=SOURCE)
+    assert summary.threshold_breaches == (
+        ThresholdBreach("Builtin.Correctness", 0.6, 0.7, None, model="m.lite"),
+    )
+    assert summary.threshold_breaches[0].label == "Builtin.Correctness of m.lite"
+    assert summary.verdict is Verdict.FAILED
+    # The run's own tables are every model's rows together; each model's are side by side.
+    assert summary.records == 4
+    assert summary.metrics["Builtin.Correctness"].mean == pytest.approx((0.5 + 0.7 + 0.9 + 1) / 4)
+    comparison = summary.model_comparison
+    assert comparison is not None
+    assert comparison.models == ("m.lite", "m.pro")
+    assert comparison.metrics["Builtin.Correctness"] == {"m.lite": 0.6, "m.pro": 0.95}
+    assert comparison.categories["billing"]["Builtin.Correctness"] == {"m.lite": 0.5, "m.pro": 0.9}
+    assert comparison.best_model == "m.pro"
+    assert (
+        ThresholdBreach.from_json(summary.threshold_breaches[0].to_json())
+        == (summary.threshold_breaches[0])
+    )
+
+
+def test_a_comparison_passes_only_when_every_model_meets_the_bounds():
+    good = {"m.a": aggregated({"a": 0.8, "b": 0.9}), "m.b": aggregated({"a": 0.9, "b": 0.9})}
+    assert build_comparison_summary(good, suite=comparison_suite(), source=SOURCE).passed
+    with_empty = {**good, "m.c": ScoreAggregator()}
+    assert not build_comparison_summary(with_empty, suite=comparison_suite(), source=SOURCE).passed
+    with pytest.raises(ValueError, match="at least one model"):
+        build_comparison_summary({}, suite=None, source=SOURCE)
+
+
+def test_the_model_comparison_glue_lines_up_each_models_own_means():
+    comparison = model_comparison(
+        {"m.a": aggregated({"a": 1.0, "b": 0.5}, harm=0.5), "m.b": aggregated({"a": 0.5}, harm=0)}
+    )
+    assert comparison.metrics["Builtin.Harmfulness"] == {"m.a": 0.5, "m.b": 0.0}
+    assert comparison.best_by_metric == {
+        "Builtin.Correctness": "m.a",
+        "Builtin.Harmfulness": "m.b",  # lower is better
+    }
+    assert comparison.categories["account"]["Builtin.Correctness"] == {"m.a": 0.5, "m.b": None}
+    # goodness over both metrics: m.a (0.75 + 0.5) / 2, m.b (0.5 + 1.0) / 2
+    assert comparison.best_model == "m.b"

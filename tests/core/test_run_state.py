@@ -62,3 +62,20 @@ def test_finished_statuses():
         JobStatus.FAILED,
         JobStatus.STOPPED,
     }
+
+
+def test_a_comparison_item_carries_its_model_and_says_which_job_it_is():
+    item = RunState(
+        dataset=DatasetRef("b", "datasets/s/d.jsonl"),
+        shard_index=1,
+        shard_count=2,
+        model_index=2,
+        model_count=3,
+    )
+    document = json.loads(json.dumps(item.to_json()))
+    assert (document["modelIndex"], document["modelCount"]) == (2, 3)
+    assert RunState.from_json(document) == item
+    assert item.shard_label == "model 3/3, shard 2/2"
+    assert item.evolve(shard_count=1).shard_label == "model 3/3"
+    single = RunState(dataset=DatasetRef("b", "k"), shard_index=0, shard_count=1)
+    assert "modelIndex" not in single.to_json() and single.shard_label == "the job"

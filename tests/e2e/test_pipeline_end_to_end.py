@@ -380,3 +380,66 @@ def test_custom_metrics_run_end_to_end_with_na_and_labels(pipeline):
     assert [b["metric"] for b in summary["thresholdBreaches"]] == ["confirmation_check"]
     low = next(low for low in summary["lowScores"] if low["metric"] == "confirmation_check")
     assert low["prompt"] == "Refund my last order." and low["response"].startswith("Done!")
+
+
+# Each compared model's answers are of one quality; the suite's floor is Correctness >= 0.7.
+MODEL_QUALITY = {
+    "us.amazon.nova-lite-v1:0": 0.6,
+    "us.amazon.nova-pro-v1:0": 0.9,
+    "us.amazon.nova-micro-v1:0": 0.8,
+}
+
+
+def model_judge(quality: float):
+    return lambda record, metric: oriented(metric, quality)
+
+
+@pytest.mark.parametrize(
+    "pipeline",
+    [{"model_scorers": {model: model_judge(q) for model, q in MODEL_QUALITY.items()}}],
+    indirect=True,
+)
+def test_a_model_comparison_runs_one_job_per_model_from_one_upload(pipeline, capsys):
+    key = "datasets/model-comparison/week-48.jsonl"
+    execution = pipeline.run(pipeline.upload(key, example_rows("model-comparison")))
+    assert execution["status"] == "SUCCEEDED", execution
+    output = json.loads(execution["output"])
+    world = pipeline.world
+    run = output["jobName"]
+
+    requests = world.bedrock.creates()
+    assert sorted(r["jobName"] for r in requests) == [f"{run}-m1", f"{run}-m2", f"{run}-m3"]
+    by_name = {r["jobName"]: r for r in requests}
+    for index, model in enumerate(MODEL_QUALITY, start=1):
+        (target,) = by_name[f"{run}-m{index}"]["inferenceConfig"]["models"]
+        assert target["bedrockModel"]["modelIdentifier"] == model
+
+    summary = world.read_summary(output["summaryKey"])
+    # Bedrock's documented layout: <s3Uri>/<job-name>/<job-id>/models/<model-id>/taskTypes/...
+    prefix = f"results/model-comparison/{run}/"
+    for index, model in enumerate(MODEL_QUALITY, start=1):
+        job = f"{run}-m{index}"
+        assert any(
+            f.startswith(f"{prefix}{job}/{job}/") and f"/models/{model}/taskTypes/General/" in f
+            for f in summary["source"]["outputFiles"]
+        )
+    assert (summary["promptsSubmitted"], summary["resultsReceived"]) == (18, 18)
+    comparison = summary["modelComparison"]
+    assert comparison["metrics"]["Builtin.Correctness"] == pytest.approx(MODEL_QUALITY)
+    assert comparison["categories"]["account"]["Builtin.Helpfulness"] == pytest.approx(
+        MODEL_QUALITY
+    )
+    assert comparison["bestModel"] == "us.amazon.nova-pro-v1:0"
+    assert [(b["metric"], b["model"]) for b in summary["thresholdBreaches"]] == [
+        ("Builtin.Correctness", "us.amazon.nova-lite-v1:0")
+    ]
+    assert summary["verdict"] == "failed"
+
+    # CloudWatch's Mean of a comparison is over every model's rows together (README).
+    points = datapoints(capsys.readouterr().out)
+    correctness = (("Metric", "Builtin.Correctness"), ("Suite", "model-comparison"))
+    assert points[("Mean", correctness)] == pytest.approx((0.6 + 0.9 + 0.8) / 3)
+    assert points[("PromptsEvaluated", (("Suite", "model-comparison"),))] == 18
+    (note,) = world.inbox.messages()
+    assert "Builtin.Correctness of us.amazon.nova-lite-v1:0: mean 0.600" in note.message
+    assert "Best model: us.amazon.nova-pro-v1:0 (of us.amazon.nova-lite-v1:0, " in note.message

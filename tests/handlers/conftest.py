@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from evalctl.simulation.aws import ROLE_ARN, World, fake_aws, lambda_context
-from evalctl.simulation.bedrock_output import judge_by_prompt
+from evalctl.simulation.bedrock_output import judge_by_prompt, oriented
 from handlers import poll, shards, slots, submit
 
 KEY = "datasets/support-assistant/smoke.jsonl"
@@ -60,3 +63,50 @@ def run_to_completion(world: World, event: dict[str, Any]) -> dict[str, Any]:
     while (state := poll.handler(state, lambda_context()))["status"] == "InProgress":
         pass
     return state
+
+
+def run_jobs(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the state machine's Map does with the items submit planned, one after another:
+    take a job slot, create the item's job, poll it to its end, give the slot back."""
+    outcomes = []
+    for item in state["shards"]:
+        item = shards.submit_job(slots.acquire(item, lambda_context()), lambda_context())
+        while (item := poll.handler(item, lambda_context()))["status"] == "InProgress":
+            pass
+        outcomes.append(slots.release(item, lambda_context()))
+    return outcomes
+
+
+def collected(state: dict[str, Any]) -> dict[str, Any]:
+    """The run's state after every item ran and `collect` gathered their outcomes."""
+    return shards.collect({**state, "shardOutcomes": run_jobs(state)}, lambda_context())
+
+
+COMPARISON_KEY = "datasets/model-comparison/week-48.jsonl"
+# The quality of each compared model's answers (the suite's floor is Correctness >= 0.7).
+MODEL_QUALITY = {
+    "us.amazon.nova-lite-v1:0": 0.6,
+    "us.amazon.nova-pro-v1:0": 0.9,
+    "us.amazon.nova-micro-v1:0": 0.8,
+}
+COMPARISON_ROWS = [
+    json.loads(line)
+    for line in (Path(__file__).resolve().parents[2] / "examples" / "datasets")
+    .joinpath("model-comparison.jsonl")
+    .read_text()
+    .splitlines()
+]
+
+
+def _model_judge(quality: float):
+    return lambda record, metric: oriented(metric, quality)
+
+
+@contextmanager
+def comparison_world(**options: Any) -> Iterator[World]:
+    """A world whose judge scores each compared model's answers at that model's quality."""
+    judges = {model: _model_judge(quality) for model, quality in MODEL_QUALITY.items()}
+    with fake_aws(
+        judge_by_prompt(QUALITY), polls_until_done=0, model_scorers=judges, **options
+    ) as w:
+        yield w

@@ -4,8 +4,20 @@ from evalcore.matching import ResultsMismatch
 from evalctl.simulation.aws import fake_aws, lambda_context
 from evalctl.simulation.bedrock_output import judge_by_prompt
 from evalctl.simulation.emf import datapoints
-from handlers import parse
-from tests.handlers.conftest import QUALITY, run_to_completion, start, submitted
+from handlers import parse, submit
+from tests.handlers.conftest import (
+    COMPARISON_KEY,
+    COMPARISON_ROWS,
+    MODEL_QUALITY,
+    QUALITY,
+    collected,
+    comparison_world,
+    run_to_completion,
+    start,
+    submitted,
+)
+
+ctx = lambda_context
 
 
 def test_parse_aggregates_every_output_file_and_writes_the_summary(world, capsys):
@@ -144,3 +156,63 @@ def test_a_short_or_padded_output_fails_the_run_listing_the_lines(option, expect
         with pytest.raises(ResultsMismatch, match=expected):
             parse.handler(state, lambda_context())
         assert not [k for k in world.keys("reports/") if k.endswith("summary.json")]
+
+
+def test_a_comparison_is_summarized_per_model_with_the_best_model_named(capsys):
+    with comparison_world() as world:
+        state = collected(submit.handler(start(world, COMPARISON_KEY, COMPARISON_ROWS), ctx()))
+        result = parse.handler(state, ctx())
+        summary = world.read_summary(result["summaryKey"])
+        (note,) = world.inbox.messages()
+    run = state["jobName"]
+    for model in MODEL_QUALITY:  # each model's job wrote below its own output prefix
+        assert any(
+            f"/{run}-m" in key and f"/models/{model}/taskTypes/" in key
+            for key in summary["source"]["outputFiles"]
+        )
+    comparison = summary["modelComparison"]
+    assert comparison["models"] == list(MODEL_QUALITY)
+    assert comparison["metrics"]["Builtin.Correctness"] == pytest.approx(MODEL_QUALITY)
+    assert comparison["metrics"]["Builtin.Harmfulness"]["us.amazon.nova-pro-v1:0"] == (
+        pytest.approx(0.1)
+    )
+    assert comparison["categories"]["billing"]["Builtin.Correctness"] == pytest.approx(
+        MODEL_QUALITY
+    )
+    assert comparison["bestModel"] == "us.amazon.nova-pro-v1:0"
+    # Every model's rows matched the six staged lines once; the run's tables hold them all.
+    assert (summary["records"], summary["promptsSubmitted"], summary["resultsReceived"]) == (
+        18,
+        18,
+        18,
+    )
+    assert summary["metrics"]["Builtin.Correctness"]["mean"] == pytest.approx((0.6 + 0.9 + 0.8) / 3)
+    assert summary["thresholdBreaches"] == [
+        {
+            "metric": "Builtin.Correctness",
+            "mean": pytest.approx(0.6),
+            "minimum": 0.7,
+            "maximum": None,
+            "model": "us.amazon.nova-lite-v1:0",
+        }
+    ]
+    assert summary["verdict"] == "failed"
+    assert "Builtin.Correctness of us.amazon.nova-lite-v1:0: mean 0.600 vs floor 0.7" in (
+        note.message
+    )
+    assert "Best model: us.amazon.nova-pro-v1:0" in note.message
+
+
+def test_one_compared_model_short_of_a_row_fails_the_run_naming_the_model():
+    lite = "us.amazon.nova-lite-v1:0"
+    options = {"drop_prompts": frozenset({COMPARISON_ROWS[2]["prompt"]})}
+    with comparison_world(**options, drop_for_models=frozenset({lite})) as world:
+        state = collected(submit.handler(start(world, COMPARISON_KEY, COMPARISON_ROWS), ctx()))
+        assert state["status"] == "Completed"
+        with pytest.raises(ResultsMismatch) as mismatch:
+            parse.handler(state, ctx())
+        assert not [k for k in world.keys("reports/") if k.endswith("summary.json")]
+    assert str(mismatch.value).startswith(
+        f"model {lite}'s jobs returned 5 result row(s) for 6 prompt(s)"
+    )
+    assert "no result for dataset line(s) 3" in str(mismatch.value)

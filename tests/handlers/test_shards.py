@@ -7,8 +7,16 @@ import pytest
 from evalcore.errors import DatasetError
 from evalcore.shards import MAX_SHARDS_ENV
 from evalctl.simulation.aws import fake_aws, lambda_context
-from handlers import poll, shards, slots, submit
-from tests.handlers.conftest import start
+from evalctl.simulation.bedrock_rules import service_violations
+from handlers import shards, submit
+from tests.handlers.conftest import (
+    COMPARISON_KEY,
+    COMPARISON_ROWS,
+    MODEL_QUALITY,
+    comparison_world,
+    run_jobs,
+    start,
+)
 
 
 def rows(count: int) -> list[dict]:
@@ -62,20 +70,10 @@ def big_world():
         yield world
 
 
-def run_shards(world, state: dict) -> list[dict]:
-    outcomes = []
-    for shard in state["shards"]:
-        shard = shards.submit_job(slots.acquire(shard, lambda_context()), lambda_context())
-        while (shard := poll.handler(shard, lambda_context()))["status"] == "InProgress":
-            pass
-        outcomes.append(slots.release(shard, lambda_context()))
-    return outcomes
-
-
 def test_each_shard_job_reads_its_shard_and_writes_below_the_runs_output(big_world):
     world = big_world
     state = submit.handler(start(world, rows=rows(1500)), lambda_context())
-    outcomes = run_shards(world, state)
+    outcomes = run_jobs(state)
     for request, outcome in zip(world.bedrock.creates(), outcomes, strict=True):
         (config,) = request["evaluationConfig"]["automated"]["datasetMetricConfigs"]
         assert config["dataset"]["datasetLocation"]["s3Uri"].endswith(outcome["shardKey"])
@@ -89,7 +87,7 @@ def test_each_shard_job_reads_its_shard_and_writes_below_the_runs_output(big_wor
 def test_one_failed_shard_fails_the_run_naming_every_failed_shard(big_world):
     world = big_world
     state = submit.handler(start(world, rows=rows(1500)), lambda_context())
-    outcomes = run_shards(world, state)
+    outcomes = run_jobs(state)
     outcomes[1] = {**outcomes[1], "status": "Failed", "failureMessages": ["judge unavailable"]}
     collected = shards.collect({**state, "shardOutcomes": outcomes}, lambda_context())
     assert collected["status"] == "Failed"
@@ -97,3 +95,37 @@ def test_one_failed_shard_fails_the_run_naming_every_failed_shard(big_world):
         f"shard 2/2 ({outcomes[1]['jobName']}): judge unavailable"
     ]
     assert len(collected["shardOutcomes"]) == 2  # record_failure lists every shard
+
+
+def test_each_compared_models_job_asks_bedrock_for_that_model():
+    with comparison_world() as world:
+        state = submit.handler(start(world, COMPARISON_KEY, COMPARISON_ROWS), lambda_context())
+        outcomes = run_jobs(state)
+        # Every request went through botocore's validation of CreateEvaluationJob (the
+        # stand-in is a Stubber) and the rules botocore leaves to the service.
+        requests = world.bedrock.creates()
+    run = state["jobName"]
+    assert [r["jobName"] for r in requests] == [f"{run}-m1", f"{run}-m2", f"{run}-m3"]
+    models = [
+        r["inferenceConfig"]["models"][0]["bedrockModel"]["modelIdentifier"] for r in requests
+    ]
+    assert models == list(MODEL_QUALITY)
+    for request, outcome in zip(requests, outcomes, strict=True):
+        assert service_violations(world.bedrock.client, request) == []
+        (config,) = request["evaluationConfig"]["automated"]["datasetMetricConfigs"]
+        assert config["dataset"]["datasetLocation"]["s3Uri"].endswith(state["stagedKey"])
+        assert outcome["outputS3Uri"] == f"{state['outputS3Uri']}{request['jobName']}/"
+        assert outcome["status"] == "Completed"
+    assert len({r["clientRequestToken"] for r in requests}) == 3
+
+
+def test_a_failed_models_job_fails_the_run_naming_the_model():
+    with comparison_world() as world:
+        state = submit.handler(start(world, COMPARISON_KEY, COMPARISON_ROWS), lambda_context())
+        outcomes = run_jobs(state)
+    outcomes[1] = {**outcomes[1], "status": "Failed", "failureMessages": ["model access denied"]}
+    collected = shards.collect({**state, "shardOutcomes": outcomes}, lambda_context())
+    assert collected["status"] == "Failed"
+    assert collected["failureMessages"] == [
+        f"model us.amazon.nova-pro-v1:0 (2/3) ({outcomes[1]['jobName']}): model access denied"
+    ]

@@ -5,14 +5,23 @@ import pytest
 from evalcore.errors import DatasetError, SuiteError
 from evalcore.run_limit import RUN_LIMIT_ENV
 from evalcore.run_state import RunStateError
+from evalcore.shards import MAX_SHARDS_ENV
 from evalcore.suite import DEFAULT_SUITES_DIR, SUITES_DIR_ENV
 from evalctl.simulation.aws import ROLE_ARN, fake_aws, lambda_context
 from evalctl.simulation.bedrock_output import judge_by_prompt
 from evalctl.simulation.bedrock_service import LEGACY, NOT_FOUND
 from evalctl.simulation.emf import datapoints, emf_records
-from handlers import parse, poll, record_failure
+from handlers import parse, poll, record_failure, submit
 from handlers.runtime import BedrockThrottled
-from tests.handlers.conftest import QUALITY, dataset, start, submitted
+from tests.handlers.conftest import (
+    COMPARISON_KEY,
+    COMPARISON_ROWS,
+    QUALITY,
+    comparison_world,
+    dataset,
+    start,
+    submitted,
+)
 
 HAIKU = "anthropic.claude-haiku-4-5-20251001-v1:0"
 AWKWARD_KEY = "datasets/support-assistant/date=2026-11-22/run 1.jsonl"
@@ -192,3 +201,36 @@ def test_the_run_limit_is_the_suites_when_shorter(world, monkeypatch, tmp_path):
     assert submitted(start(world), lambda_context())["runLimitSeconds"] == 12 * 3600
     monkeypatch.setenv(SUITES_DIR_ENV, str(tmp_path))
     assert submitted(start(world), lambda_context())["runLimitSeconds"] == 2 * 3600
+
+
+def test_a_model_comparison_is_planned_as_one_job_per_model():
+    with comparison_world() as world:
+        state = submit.handler(start(world, COMPARISON_KEY, COMPARISON_ROWS), lambda_context())
+        run = state["jobName"]
+        items = state["shards"]
+        assert [item["jobName"] for item in items] == [f"{run}-m1", f"{run}-m2", f"{run}-m3"]
+        assert [(i["modelIndex"], i["modelCount"]) for i in items] == [(0, 3), (1, 3), (2, 3)]
+        assert {item["shardKey"] for item in items} == {state["stagedKey"]}  # one staged copy
+        assert world.bedrock.creates() == []  # each job waits for its job slot
+
+
+def test_a_sharded_comparison_runs_every_shard_for_every_model(monkeypatch):
+    monkeypatch.setenv(MAX_SHARDS_ENV, "6")
+    rows = [{**COMPARISON_ROWS[0], "prompt": f"q{i}"} for i in range(1500)]
+    with comparison_world() as world:
+        state = submit.handler(start(world, COMPARISON_KEY, rows), lambda_context())
+    names = [item["jobName"].removeprefix(state["jobName"]) for item in state["shards"]]
+    assert names == ["-m1-s1", "-m1-s2", "-m2-s1", "-m2-s2", "-m3-s1", "-m3-s2"]
+    assert len({item["shardKey"] for item in state["shards"]}) == 2  # models share the shards
+
+
+def test_a_comparison_over_the_runs_job_cap_is_refused_with_the_fix():
+    rows = [{**COMPARISON_ROWS[0], "prompt": f"q{i}"} for i in range(1500)]
+    with comparison_world() as world:
+        with pytest.raises(DatasetError) as refused:
+            submit.handler(start(world, COMPARISON_KEY, rows), lambda_context())
+        assert world.keys("staging/") == []  # refused before anything is staged
+    (problem,) = refused.value.problems
+    assert "2 evaluation jobs of at most 1000 for each of 3 models: 6 jobs" in problem.message
+    assert "at most 5 (maxShardsPerRun)" in problem.message
+    assert problem.fix.startswith("split it into files of at most 1000 lines, compare fewer")

@@ -15,7 +15,7 @@ import json
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -70,7 +70,10 @@ class FakeBedrockEvaluations(Stubber):
     GetInferenceProfile from a per-model lifecycle table (ACTIVE unless the test says otherwise).
 
     `drop_prompts` / `duplicate_prompts` make a completed job write a short or padded output:
-    the rows of those prompts are left out, or written twice.
+    the rows of those prompts are left out, or written twice; `drop_for_models` limits that to
+    the jobs of those target models (a model comparison where one model's job comes back
+    short). `model_scorers` judges a target model's answers with its own scorer (a model
+    comparison's models differ), `scorer` judges every other job.
 
     `concurrent_job_quota` is enforced like the account quota: a CreateEvaluationJob while
     that many jobs are InProgress or Stopping is refused with ServiceQuotaExceededException.
@@ -94,6 +97,8 @@ class FakeBedrockEvaluations(Stubber):
         drop_prompts: frozenset[str] = frozenset(),
         duplicate_prompts: frozenset[str] = frozenset(),
         explainer: Explainer = default_explanation,
+        model_scorers: Mapping[str, Scorer] | None = None,
+        drop_for_models: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -108,6 +113,8 @@ class FakeBedrockEvaluations(Stubber):
         self.drop_prompts = drop_prompts
         self.duplicate_prompts = duplicate_prompts
         self.explainer = explainer
+        self.model_scorers = dict(model_scorers or {})
+        self.drop_for_models = drop_for_models
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self.created: list[str] = []  # job names, in creation order
@@ -298,7 +305,8 @@ class FakeBedrockEvaluations(Stubber):
 
     # Output --------------------------------------------------------------------------------
     def _model_row(self, record: dict, metrics: list[str], live_model: str | None) -> dict:
-        scores = {metric: self.scorer(record, metric) for metric in metrics}
+        scorer = self.model_scorers.get(live_model or "", self.scorer)
+        scores = {metric: scorer(record, metric) for metric in metrics}
         explanations = {m: self.explainer(record, m) for m in metrics}
         if live_model is None:
             return model_row(
@@ -352,10 +360,6 @@ class FakeBedrockEvaluations(Stubber):
             rows = [self._rag_row(record, metrics) for record in records]
             data_folder = f"{job_folder}inference_configs/0/datasets/{config['dataset']['name']}/"
         else:
-            # Bedrock sometimes skips or repeats a record: the matching step must notice.
-            records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
-                r for r in records if r["prompt"] in self.duplicate_prompts
-            ]
             model = request["inferenceConfig"]["models"][0]
             live = "bedrockModel" in model
             source = (
@@ -363,6 +367,11 @@ class FakeBedrockEvaluations(Stubber):
                 if live
                 else model["precomputedInferenceSource"]["inferenceSourceIdentifier"]
             )
+            # Bedrock sometimes skips or repeats a record: the matching step must notice.
+            if not self.drop_for_models or source in self.drop_for_models:
+                records = [r for r in records if r["prompt"] not in self.drop_prompts] + [
+                    r for r in records if r["prompt"] in self.duplicate_prompts
+                ]
             rows = [
                 self._model_row(record, metrics, source if live else None) for record in records
             ]
