@@ -376,7 +376,14 @@ class FakeBedrockEvaluations(Stubber):
                     {"metricName": name, "modelResponseId": i, "result": rating} for i in models
                 ]
             answers.setdefault(method_key, []).extend(results)
-        return human_row(record["prompt"], answers, models, category=record.get("category"))
+        row = human_row(record["prompt"], answers, models, category=record.get("category"))
+        # Bedrock echoes the dataset record's own reference (the results are matched on it).
+        reference = record.get("referenceResponse")
+        if reference is None:
+            row["inputRecord"].pop("referenceResponse")
+        else:
+            row["inputRecord"]["referenceResponse"] = {"text": reference}
+        return row
 
     def _write_outputs(self, job: FakeJob) -> None:
         """The documented output of the job's kind: model evaluation under
