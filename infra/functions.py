@@ -18,8 +18,8 @@ from evalcore.defaults import METRICS_NAMESPACE, SERVICE_NAME
 from evalcore.job_slots import LEDGER_TABLE_ENV, MAX_JOBS_ENV, SLOT_WAIT_ENV
 from evalcore.layout import REPORTS_PREFIX, RESULTS_PREFIX
 from evalcore.naming import STATE_MACHINE_ENV
-from evalcore.polling import MAX_WAIT_ENV, MIN_WAIT_ENV
-from evalcore.run_limit import RUN_LIMIT_ENV
+from evalcore.polling import HUMAN_MAX_WAIT_ENV, MAX_WAIT_ENV, MIN_WAIT_ENV
+from evalcore.run_limit import HUMAN_RUN_LIMIT_ENV, RUN_LIMIT_ENV
 from evalcore.shards import MAX_SHARDS_ENV
 from infra.layer_bundling import layer_code
 from infra.nag import acknowledge, acknowledge_scanner, nag_resource_text
@@ -176,6 +176,8 @@ class PipelineFunctions(Construct):
             MIN_WAIT_ENV: str(polling.min_wait_seconds),
             MAX_WAIT_ENV: str(polling.max_wait_seconds),
             RUN_LIMIT_ENV: str(settings.run_limit_seconds),
+            HUMAN_MAX_WAIT_ENV: str(settings.human_poll_max_wait_seconds),
+            HUMAN_RUN_LIMIT_ENV: str(settings.human_run_limit_seconds),
             MAX_JOBS_ENV: str(settings.max_concurrent_jobs),
             SLOT_WAIT_ENV: str(settings.slot_wait_seconds),
             MAX_SHARDS_ENV: str(settings.max_shards_per_run),

@@ -4,7 +4,9 @@ A Standard execution fails when its history reaches 25,000 events, and an inline
 writes every shard's events into its parent execution's history. Each turn of a wait loop
 (waiting for a job slot, or for a job to end) enters a Wait state, a Lambda task and a
 Choice state; the longest run waits for a slot for up to its whole limit and polls for up to
-its whole limit plus the clean-up allowance, so counting both in full bounds every run.
+its whole limit plus the clean-up allowance, so counting both in full bounds every run. A job
+that takes no slot (a human job, evalcore.job_slots) has no slot loop; it polls for days, at
+its own cap, and is counted with its suite's own limit (infra.settings.check_suites).
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ def worst_case_history_events(
     run_limit_seconds: int,
     cleanup_seconds: int,
     polling: PollingSchedule,
-    slot_wait_seconds: int,
+    slot_wait_seconds: int | None,
     shards: int,
 ) -> int:
-    slot_turns = -(-run_limit_seconds // slot_wait_seconds)
+    """`slot_wait_seconds` None: the job takes no slot, so there is no slot loop to count."""
+    slot_turns = -(-run_limit_seconds // slot_wait_seconds) if slot_wait_seconds else 0
     poll_turns = plan_polls_with(polling, run_limit_seconds + cleanup_seconds)
     per_shard = (slot_turns + poll_turns) * EVENTS_PER_LOOP_TURN + EVENTS_PER_SHARD_OUTSIDE_LOOPS
     return shards * per_shard + EVENTS_PER_RUN_OUTSIDE_MAP

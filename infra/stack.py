@@ -66,7 +66,8 @@ class EvaluationPipelineStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         settings = settings or PipelineSettings()
         model_ids = suite_model_identifiers(suites_dir)
-        settings.check_suites(load_all_suites(suites_dir))
+        suites = load_all_suites(suites_dir)
+        settings.check_suites(suites)
         job_kinds = suite_job_kinds(suites_dir)
 
         storage = PipelineBucket(
@@ -104,7 +105,8 @@ class EvaluationPipelineStack(cdk.Stack):
             self,
             "Workflow",
             functions=self.functions,
-            execution_timeout=settings.execution_timeout,
+            # Outlasts the longest run any suite may have (days for human suites).
+            execution_timeout=settings.execution_timeout_for(suites),
         )
         self.state_machine = workflow.state_machine
 

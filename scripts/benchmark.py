@@ -34,7 +34,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from evalcore.aggregate import ScoreAggregator
-from evalcore.polling import TRANSITIONS_PER_POLL, plan_polls
+from evalcore.polling import (
+    HUMAN_MAX_WAIT_SECONDS,
+    TRANSITIONS_PER_POLL,
+    PollingSchedules,
+    plan_polls,
+)
 from evalcore.results import iter_result_records
 
 REPO = Path(__file__).resolve().parent.parent
@@ -329,6 +334,10 @@ def section_cli(folder: Path, paths: list[Path], repeat: int) -> None:
 # --- e. polling ------------------------------------------------------------------------------
 
 
+# Human evaluation jobs wait days for reviewers (evalcore.run_limit).
+HUMAN_JOB_DAYS = (1, 3, 7)
+
+
 def run_cost(polls: int) -> float:
     transitions = polls * TRANSITIONS_PER_POLL
     lambda_cost = polls * (
@@ -356,6 +365,19 @@ def section_polling() -> None:
             f"{new.polls / old.polls:.2f}x | {max(60, duration // 4)} s"
         )
     print("    target: 15 min <= 14 polls, 360 min <= 60 polls")
+    human = PollingSchedules().human
+    print(
+        f"  human jobs (wait capped at {HUMAN_MAX_WAIT_SECONDS} s) vs the automated cap\n"
+        "  job     | polls human/automated | cost human/automated (USD) | ratio | notice by"
+    )
+    for days in HUMAN_JOB_DAYS:
+        duration = days * 24 * 3600
+        new, old = plan_polls(duration, schedule=human), plan_polls(duration)
+        print(
+            f"  {days:>4} day | {new.polls:>4} / {old.polls:<4}           | "
+            f"{run_cost(new.polls):.5f} / {run_cost(old.polls):.5f}          | "
+            f"{new.polls / old.polls:.2f}x | {HUMAN_MAX_WAIT_SECONDS} s"
+        )
 
 
 # --- f. sizes --------------------------------------------------------------------------------

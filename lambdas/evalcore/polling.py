@@ -7,21 +7,31 @@ the poll before, which is at most max(MIN_WAIT_SECONDS, A / 4), so within max(60
 its age); polls grow geometrically (x1.25) until the cap, so a 15-minute job costs 14 polls
 and a 6-hour job about 50 instead of 360 at a fixed minute.
 
+A human evaluation job waits days for its reviewers, so it has its own cap,
+HUMAN_MAX_WAIT_SECONDS (an hour): a 3-day human job costs 94 polls instead of 446 at the
+automated cap, and is still noticed within an hour of its last answer. Its floor
+is the automated one, so a job Bedrock refuses at once is reported as quickly.
+
 Pure: the poll handler passes the job's creationTime and the current time, and returns
 `waitSeconds` for the state machine's Wait state (`SecondsPath`, a whole number of seconds).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from evalcore.job_kinds import JobKind
+from evalcore.run_limit import paced_by_people
 
 MIN_WAIT_SECONDS = 30
 MAX_WAIT_SECONDS = 600
+HUMAN_MAX_WAIT_SECONDS = 3600
 AGE_FRACTION = 0.25
 # The functions' environment carries the deployed bounds (set by the stack from its settings).
 MIN_WAIT_ENV = "POLL_MIN_WAIT_SECONDS"
 MAX_WAIT_ENV = "POLL_MAX_WAIT_SECONDS"
+HUMAN_MAX_WAIT_ENV = "POLL_HUMAN_MAX_WAIT_SECONDS"
 # Each poll cycle enters the Wait state, the poll Lambda task and the Choice state.
 TRANSITIONS_PER_POLL = 3
 
@@ -40,6 +50,19 @@ class PollingSchedule:
 
 
 DEFAULT_SCHEDULE = PollingSchedule()
+
+
+@dataclass(frozen=True)
+class PollingSchedules:
+    """The deployed schedule for each pace of job: automated jobs, and jobs paced by people."""
+
+    automated: PollingSchedule = DEFAULT_SCHEDULE
+    human: PollingSchedule = field(
+        default_factory=lambda: PollingSchedule(MIN_WAIT_SECONDS, HUMAN_MAX_WAIT_SECONDS)
+    )
+
+    def for_kind(self, kind: JobKind) -> PollingSchedule:
+        return self.human if paced_by_people(kind) else self.automated
 
 
 def wait_seconds_for_age(age_seconds: float, schedule: PollingSchedule = DEFAULT_SCHEDULE) -> int:

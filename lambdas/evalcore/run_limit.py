@@ -9,10 +9,21 @@ the state machine's timeout leaves room for the clean-up after it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from evalcore.job_kinds import JobKind
 
 RUN_LIMIT_ENV = "RUN_LIMIT_SECONDS"
 DEFAULT_RUN_LIMIT_SECONDS = 12 * 3600
+# Human evaluation jobs wait for people: Bedrock hands each prompt to the work team through a
+# SageMaker A2I flow definition, whose tasks stay available for up to 10 days
+# (HumanLoopConfig.TaskAvailabilityLifetimeInSeconds, at most 864,000 s), each worker then
+# having TaskTimeLimitInSeconds (default 1 h) to finish one. A week covers a review team's
+# usual turnaround; a suite whose flow definition keeps tasks longer raises
+# humanRunLimitSeconds (infra.settings), which the history budget then checks.
+HUMAN_RUN_LIMIT_ENV = "HUMAN_RUN_LIMIT_SECONDS"
+DEFAULT_HUMAN_RUN_LIMIT_SECONDS = 7 * 24 * 3600
 # Stopping the jobs, releasing their slots and writing failure.json: a few Lambda calls,
 # each retried for at most a few minutes.
 CLEANUP_ALLOWANCE_SECONDS = 30 * 60
@@ -46,3 +57,25 @@ def run_limit_for(stack_limit_seconds: int, suite_max_run_hours: int | None) -> 
     if suite_max_run_hours is None:
         return stack_limit_seconds
     return min(stack_limit_seconds, suite_max_run_hours * 3600)
+
+
+def paced_by_people(kind: JobKind) -> bool:
+    """Jobs whose end waits on people (days), not on models (minutes to hours): they get their
+    own run limit, their own poll cap (evalcore.polling) and no job slot (evalcore.job_slots)."""
+    return kind is JobKind.HUMAN
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """The stack's limit for each pace of job; a suite's `maxRunHours` may only shorten its
+    own (the state machine's timeout and the history budget are sized for these)."""
+
+    automated_seconds: int = DEFAULT_RUN_LIMIT_SECONDS
+    human_seconds: int = DEFAULT_HUMAN_RUN_LIMIT_SECONDS
+
+    def stack_limit_for(self, kind: JobKind) -> int:
+        return self.human_seconds if paced_by_people(kind) else self.automated_seconds
+
+    def for_suite(self, kind: JobKind, max_run_hours: int | None) -> int:
+        """The limit a run of a suite of this kind (and `maxRunHours`) is given."""
+        return run_limit_for(self.stack_limit_for(kind), max_run_hours)

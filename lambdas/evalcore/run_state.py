@@ -140,7 +140,8 @@ class RunState:
     run_limit_seconds: int | None = None
     # Set by a status check or a slot request made after the run's limit.
     overdue: bool = False
-    # A slot of the pipeline-wide job semaphore is held (DynamoDB, handlers.slots).
+    # The job may be created: a slot of the pipeline-wide job semaphore is held (DynamoDB,
+    # handlers.slots), or its kind takes none (evalcore.job_slots.takes_job_slot).
     slot_acquired: bool | None = None
     # Shard i of n (0-based) inside the Map state; a run of one job is shard 0 of 1.
     shard_index: int | None = None

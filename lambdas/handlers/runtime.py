@@ -23,11 +23,21 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from evalcore.polling import (
+    HUMAN_MAX_WAIT_ENV,
+    HUMAN_MAX_WAIT_SECONDS,
     MAX_WAIT_ENV,
     MAX_WAIT_SECONDS,
     MIN_WAIT_ENV,
     MIN_WAIT_SECONDS,
     PollingSchedule,
+    PollingSchedules,
+)
+from evalcore.run_limit import (
+    DEFAULT_HUMAN_RUN_LIMIT_SECONDS,
+    DEFAULT_RUN_LIMIT_SECONDS,
+    HUMAN_RUN_LIMIT_ENV,
+    RUN_LIMIT_ENV,
+    RunLimits,
 )
 
 if TYPE_CHECKING:
@@ -153,8 +163,25 @@ def call_bedrock(operation: Callable[..., dict], **kwargs: Any) -> dict:
 
 
 def polling_schedule(environ: Mapping[str, str] = os.environ) -> PollingSchedule:
-    """The deployed bounds of the wait between status checks, or the defaults."""
-    return PollingSchedule(
-        min_wait_seconds=int(environ.get(MIN_WAIT_ENV, MIN_WAIT_SECONDS)),
-        max_wait_seconds=int(environ.get(MAX_WAIT_ENV, MAX_WAIT_SECONDS)),
+    """The deployed bounds of the wait between status checks of automated jobs, or the
+    defaults."""
+    return polling_schedules(environ).automated
+
+
+def polling_schedules(environ: Mapping[str, str] = os.environ) -> PollingSchedules:
+    """The deployed schedules for automated jobs and for jobs paced by people (one floor)."""
+    floor = int_setting(MIN_WAIT_ENV, MIN_WAIT_SECONDS, environ)
+    return PollingSchedules(
+        automated=PollingSchedule(floor, int_setting(MAX_WAIT_ENV, MAX_WAIT_SECONDS, environ)),
+        human=PollingSchedule(
+            floor, int_setting(HUMAN_MAX_WAIT_ENV, HUMAN_MAX_WAIT_SECONDS, environ)
+        ),
+    )
+
+
+def run_limits(environ: Mapping[str, str] = os.environ) -> RunLimits:
+    """The stack's run limits for automated jobs and for jobs paced by people."""
+    return RunLimits(
+        automated_seconds=int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS, environ),
+        human_seconds=int_setting(HUMAN_RUN_LIMIT_ENV, DEFAULT_HUMAN_RUN_LIMIT_SECONDS, environ),
     )

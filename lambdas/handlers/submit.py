@@ -21,7 +21,6 @@ from evalcore.dataset_kinds import validate_for_suite
 from evalcore.errors import DatasetError, InputError, Problem, SuiteError
 from evalcore.job_request import build_create_job_request, staged_key_for
 from evalcore.model_lifecycle import ClientModelCatalog, check_suite_models
-from evalcore.run_limit import DEFAULT_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV, run_limit_for
 from evalcore.run_metrics import PipelineMetric, pipeline_count
 from evalcore.run_state import DatasetRef, RunState, RunStateError
 from evalcore.shards import ShardPlan, TooManyShards, plan_shards
@@ -34,8 +33,8 @@ from handlers.runtime import (
     BedrockThrottled,
     bedrock_client,
     call_bedrock,
-    int_setting,
     logger,
+    run_limits,
     s3_client,
     setting,
     tracer,
@@ -160,9 +159,7 @@ def _accept(event: dict[str, Any]) -> tuple[RunState, dict[str, Any], ShardPlan,
         check_models(suite)
         first_start = stage(dataset.bucket, staged_key, staged)
     accepted = state.evolve(
-        run_limit_seconds=run_limit_for(
-            int_setting(RUN_LIMIT_ENV, DEFAULT_RUN_LIMIT_SECONDS), suite.max_run_hours
-        ),
+        run_limit_seconds=run_limits().for_suite(suite.kind, suite.max_run_hours),
         suite=suite.name,
         staged_key=staged_key,
         records=stats.records,

@@ -3,9 +3,12 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evalcore.job_kinds import JobKind
 from evalcore.polling import (
+    HUMAN_MAX_WAIT_SECONDS,
     MAX_WAIT_SECONDS,
     MIN_WAIT_SECONDS,
+    PollingSchedules,
     next_wait_seconds,
     plan_polls,
     wait_seconds_for_age,
@@ -65,3 +68,29 @@ def test_polls_end_at_the_first_poll_after_the_job_finished(duration):
     ages = plan_polls(duration).poll_ages
     assert ages[-1] >= duration
     assert all(age < duration for age in ages[:-1])
+
+
+DAY = 24 * HOUR
+
+
+def test_a_human_job_waits_up_to_an_hour_an_automated_one_up_to_ten_minutes():
+    schedules = PollingSchedules()
+    assert schedules.for_kind(JobKind.HUMAN).wait_for_age(2 * DAY) == HUMAN_MAX_WAIT_SECONDS
+    assert schedules.for_kind(JobKind.JUDGE).wait_for_age(2 * DAY) == MAX_WAIT_SECONDS
+    # The floor is shared: a human job Bedrock refuses at once is noticed as quickly.
+    assert schedules.for_kind(JobKind.HUMAN).wait_for_age(0) == MIN_WAIT_SECONDS
+
+
+def test_human_jobs_of_one_three_and_seven_days_cost_a_bounded_number_of_polls():
+    human = PollingSchedules().human
+    polls = {days: plan_polls(days * DAY, schedule=human).polls for days in (1, 3, 7)}
+    assert polls == {1: 46, 3: 94, 7: 190}
+    # At the automated cap the same jobs would cost 158, 446 and 1,022.
+    automated = {days: plan_polls(days * DAY).polls for days in (1, 3, 7)}
+    assert automated == {1: 158, 3: 446, 7: 1022}
+
+
+@given(st.floats(min_value=4 * HOUR, max_value=14 * DAY, allow_nan=False))
+def test_a_long_human_job_is_noticed_within_an_hour_of_its_end(duration):
+    plan = plan_polls(duration, schedule=PollingSchedules().human)
+    assert 0 <= plan.detection_delay(duration) <= HUMAN_MAX_WAIT_SECONDS

@@ -9,14 +9,18 @@ an SQS queue subscribed to the stack's topic).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Template
 
 from evalcore.run_metrics import RunMetric
-from evalctl.simulate import synthesized_template
+from evalctl.simulate import simulation_settings, synthesized_template
 from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.bedrock_output import judge_by_prompt, oriented
 from evalctl.simulation.bedrock_service import LEGACY
@@ -24,6 +28,8 @@ from evalctl.simulation.emf import datapoints
 from evalctl.simulation.pipeline import MOTO_CONFIG, deployed_pipeline, s3_object_created
 from evalctl.simulation.summary_schema import assert_valid_summary
 from evalctl.simulation.template_runtime import event_pattern_matches
+from handlers.ledger import Ledger
+from infra.stack import EvaluationPipelineStack
 from tests.clock import WAIT_SCALE
 
 KEY = "datasets/support-assistant/release-42.jsonl"
@@ -443,3 +449,55 @@ def test_a_model_comparison_runs_one_job_per_model_from_one_upload(pipeline, cap
     (note,) = world.inbox.messages()
     assert "Builtin.Correctness of us.amazon.nova-lite-v1:0: mean 0.600" in note.message
     assert "Best model: us.amazon.nova-pro-v1:0 (of us.amazon.nova-lite-v1:0, " in note.message
+
+
+# The human example, with reviewers who have been at it for two days (the stand-in reports
+# every job's creationTime that much earlier): the poll wait reaches the human cap.
+HUMAN_KEY = "datasets/human-compare/review-7.jsonl"
+HUMAN_DATASET = Path(__file__).resolve().parents[2] / "examples/datasets/human-compare.jsonl"
+HUMAN_POLL_CAP = 20  # seconds, scaled by WAIT_SCALE; the automated cap stays 1 s
+
+
+@pytest.fixture(scope="module")
+def human_wait_template() -> dict:
+    settings = dataclasses.replace(
+        simulation_settings(1),
+        human_poll_max_wait_seconds=HUMAN_POLL_CAP,
+        human_run_limit_seconds=1800,
+    )
+    return Template.from_stack(
+        EvaluationPipelineStack(cdk.App(), "E2E", settings=settings)
+    ).to_json()
+
+
+def test_a_human_job_waits_at_its_own_cap_holds_no_slot_and_ends_with_a_summary(
+    human_wait_template,
+):
+    rows = [json.loads(line) for line in HUMAN_DATASET.read_text().splitlines() if line.strip()]
+    quality = {row["prompt"]: 0.8 for row in rows}
+    with (
+        fake_aws(
+            judge_by_prompt(quality),
+            mock_config=MOTO_CONFIG,
+            polls_until_done=3,
+            reported_age=timedelta(days=2),
+        ) as world,
+        deployed_pipeline(human_wait_template, world, wait_scale=WAIT_SCALE) as pipeline,
+    ):
+        # Every automated slot is taken by someone else's job: the human run does not queue.
+        Ledger(world.ledger_table).acquire("someone-elses-job", 10**6, datetime.now(UTC))
+        execution = pipeline.run(pipeline.upload(HUMAN_KEY, rows))
+        assert execution["status"] == "SUCCEEDED", execution
+        polls = [json.loads(r) for name, r in pipeline.runner.results if name == "poll"]
+        assert [p["status"] for p in polls] == ["InProgress"] * 3 + ["Completed"]
+        assert {p["waitSeconds"] for p in polls} == {HUMAN_POLL_CAP}
+        assert {p["runLimitSeconds"] for p in polls} == {1800}
+        assert Ledger(world.ledger_table).holders().keys() == {"someone-elses-job"}
+
+        (request,) = world.bedrock.creates()
+        assert set(request["evaluationConfig"]) == {"human"}
+        output = json.loads(execution["output"])
+        summary = world.read_summary(output["summaryKey"])
+        assert_valid_summary(summary)
+        assert summary["records"] == len(rows)
+        assert summary["metrics"]["SendAsIs [us.amazon.nova-lite-v1:0]"]["mean"] == 1.0

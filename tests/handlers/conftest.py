@@ -15,6 +15,9 @@ from evalctl.simulation.bedrock_output import judge_by_prompt, oriented
 from handlers import poll, shards, slots, submit
 
 KEY = "datasets/support-assistant/smoke.jsonl"
+# The shipped human example: reviewers compare a Bedrock model with the current assistant.
+HUMAN_KEY = "datasets/human-compare/review.jsonl"
+HUMAN_DATASET = Path(__file__).resolve().parents[2] / "examples/datasets/human-compare.jsonl"
 # The quality the judge finds in each answer (oriented per metric by the scorer); p3 is N/A.
 QUALITY: dict[str, float | None] = {"p1": 1.0, "p2": 0.5, "p3": None, "p4": 0.25}
 CATEGORIES = {"p1": "billing", "p2": "billing", "p3": "account", "p4": "account"}
@@ -30,6 +33,10 @@ def dataset(source_id: str = "support-assistant-v1") -> list[dict]:
         }
         for prompt in QUALITY
     ]
+
+
+def human_rows() -> list[dict]:
+    return [json.loads(line) for line in HUMAN_DATASET.read_text().splitlines() if line.strip()]
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,21 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from evalcore.polling import HUMAN_MAX_WAIT_ENV, HUMAN_MAX_WAIT_SECONDS, MAX_WAIT_SECONDS
+from evalcore.run_limit import DEFAULT_HUMAN_RUN_LIMIT_SECONDS, HUMAN_RUN_LIMIT_ENV
 from evalcore.run_state import RunStateError
 from evalctl.simulation.aws import fake_aws, lambda_context
 from evalctl.simulation.bedrock_output import judge_by_prompt
 from handlers import poll
-from tests.handlers.conftest import QUALITY, run_to_completion, start, submitted
+from tests.handlers.conftest import (
+    HUMAN_KEY,
+    QUALITY,
+    human_rows,
+    run_to_completion,
+    start,
+    submitted,
+)
 
 
 def test_poll_reports_progress_then_the_outcome_with_the_jobs_times(world):
@@ -41,3 +50,27 @@ def test_a_check_after_the_runs_limit_marks_it_overdue():
         late = {**state, "startedAt": "2026-01-01T00:00:00.000Z", "runLimitSeconds": 3600}
         checked = poll.handler(late, lambda_context())
         assert (checked["status"], checked["overdue"]) == ("InProgress", True)
+
+
+def test_a_human_jobs_wait_grows_to_an_hour_and_its_limit_is_days(world):
+    state = submitted(start(world, HUMAN_KEY, human_rows()))
+    automated = submitted(start(world))
+    for job in world.bedrock.jobs.values():
+        job.created -= timedelta(days=2)  # the reviewers have been at it for two days
+    human = poll.handler(state, lambda_context())
+    assert (human["status"], human["overdue"]) == ("InProgress", False)
+    assert human["waitSeconds"] == HUMAN_MAX_WAIT_SECONDS == 3600
+    assert human["runLimitSeconds"] == DEFAULT_HUMAN_RUN_LIMIT_SECONDS == 7 * 24 * 3600
+    assert poll.handler(automated, lambda_context())["waitSeconds"] == MAX_WAIT_SECONDS == 600
+
+
+def test_the_deployed_human_cap_and_limit_are_used(world, monkeypatch):
+    monkeypatch.setenv(HUMAN_MAX_WAIT_ENV, "1800")
+    monkeypatch.setenv(HUMAN_RUN_LIMIT_ENV, str(2 * 24 * 3600))
+    state = submitted(start(world, HUMAN_KEY, human_rows()))
+    (job,) = world.bedrock.jobs.values()
+    job.created -= timedelta(days=1)
+    late = {**state, "startedAt": (datetime.now(UTC) - timedelta(days=3)).isoformat()}
+    checked = poll.handler(late, lambda_context())
+    assert (checked["waitSeconds"], checked["runLimitSeconds"]) == (1800, 2 * 24 * 3600)
+    assert checked["overdue"] is True  # three days into a two-day limit

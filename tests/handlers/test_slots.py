@@ -7,11 +7,11 @@ import pytest
 
 from evalcore import naming
 from evalcore.job_slots import MAX_JOBS_ENV, SLOT_WAIT_ENV
-from evalcore.run_limit import RUN_LIMIT_ENV
+from evalcore.run_limit import DEFAULT_HUMAN_RUN_LIMIT_SECONDS, RUN_LIMIT_ENV
 from evalctl.simulation.aws import lambda_context
-from handlers import slots
+from handlers import shards, slots, submit
 from handlers.ledger import Ledger
-from tests.handlers.conftest import KEY, start, submitted
+from tests.handlers.conftest import HUMAN_KEY, KEY, human_rows, start, submitted
 
 
 @pytest.fixture(autouse=True)
@@ -111,3 +111,34 @@ def test_after_an_error_the_running_job_is_stopped_before_its_slot_is_freed(worl
     assert released["slotAcquired"] is False
     assert world.bedrock.jobs[state["jobArn"]].status == "Stopping"
     assert Ledger(world.ledger_table).holders() == {}
+
+
+def test_a_human_job_starts_though_every_slot_is_taken_and_holds_none(world):
+    held = slots.acquire(shard_state(world, "job-a"), lambda_context())
+    assert held["slotAcquired"] is True  # MAX_CONCURRENT_JOBS is 1: the semaphore is full
+    human = submit.handler(start(world, HUMAN_KEY, human_rows()), lambda_context())
+    (shard,) = human["shards"]
+    started = slots.acquire(shard, lambda_context())
+    assert (started["slotAcquired"], started["overdue"]) == (True, False)
+    assert started["runLimitSeconds"] == DEFAULT_HUMAN_RUN_LIMIT_SECONDS
+    assert set(Ledger(world.ledger_table).holders()) == {held["jobName"]}
+    released = slots.release(shards.submit_job(started, lambda_context()), lambda_context())
+    assert released["slotAcquired"] is False
+    assert set(Ledger(world.ledger_table).holders()) == {held["jobName"]}  # not job-a's
+
+
+def test_an_aborted_human_run_has_its_job_stopped_though_it_held_no_slot(world):
+    execution_input = start(world, HUMAN_KEY, human_rows())
+    (shard,) = submit.handler(execution_input, lambda_context())["shards"]
+    running = shards.submit_job(slots.acquire(shard, lambda_context()), lambda_context())
+    event = {
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "detail": {
+            "status": "ABORTED",
+            "executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:x",
+            "input": json.dumps(execution_input),
+        },
+    }
+    assert slots.release_leaked(event, lambda_context()) == {"released": []}
+    assert world.bedrock.jobs[running["jobArn"]].status == "Stopping"

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from evalcore.errors import DatasetError, SuiteError
-from evalcore.run_limit import RUN_LIMIT_ENV
+from evalcore.run_limit import HUMAN_RUN_LIMIT_ENV, RUN_LIMIT_ENV
 from evalcore.run_state import RunStateError
 from evalcore.shards import MAX_SHARDS_ENV
 from evalcore.suite import DEFAULT_SUITES_DIR, SUITES_DIR_ENV
@@ -16,9 +16,11 @@ from handlers.runtime import BedrockThrottled
 from tests.handlers.conftest import (
     COMPARISON_KEY,
     COMPARISON_ROWS,
+    HUMAN_KEY,
     QUALITY,
     comparison_world,
     dataset,
+    human_rows,
     start,
     submitted,
 )
@@ -234,3 +236,12 @@ def test_a_comparison_over_the_runs_job_cap_is_refused_with_the_fix():
     assert "2 evaluation jobs of at most 1000 for each of 3 models: 6 jobs" in problem.message
     assert "at most 5 (maxShardsPerRun)" in problem.message
     assert problem.fix.startswith("split it into files of at most 1000 lines, compare fewer")
+
+
+def test_a_human_run_is_given_the_human_run_limit_from_its_start(world, monkeypatch):
+    """failure.json and the stop step read the limit submit writes: a review team's days,
+    not the automated jobs' hours."""
+    monkeypatch.setenv(RUN_LIMIT_ENV, str(12 * 3600))
+    monkeypatch.setenv(HUMAN_RUN_LIMIT_ENV, str(5 * 24 * 3600))
+    state = submitted(start(world, HUMAN_KEY, human_rows()), lambda_context())
+    assert state["runLimitSeconds"] == 5 * 24 * 3600

@@ -78,6 +78,8 @@ def test_each_function_has_the_pipeline_environment(synthesized, name):
         "POLL_MIN_WAIT_SECONDS": str(SETTINGS.poll_min_wait_seconds),
         "POLL_MAX_WAIT_SECONDS": str(SETTINGS.poll_max_wait_seconds),
         "RUN_LIMIT_SECONDS": str(SETTINGS.run_limit_seconds),
+        "POLL_HUMAN_MAX_WAIT_SECONDS": str(SETTINGS.human_poll_max_wait_seconds),
+        "HUMAN_RUN_LIMIT_SECONDS": str(SETTINGS.human_run_limit_seconds),
         "MAX_CONCURRENT_JOBS": str(SETTINGS.max_concurrent_jobs),
         "SLOT_WAIT_SECONDS": str(SETTINGS.slot_wait_seconds),
         "MAX_SHARDS_PER_RUN": str(SETTINGS.max_shards_per_run),

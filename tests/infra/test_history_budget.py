@@ -41,3 +41,17 @@ def test_the_default_settings_fit_the_budget():
         )
         <= HISTORY_BUDGET_EVENTS
     )
+
+
+def test_a_job_that_takes_no_slot_is_counted_without_a_slot_loop():
+    polling = PollingSchedule(60, 3600)
+    events = worst_case_history_events(
+        run_limit_seconds=3 * 86400,
+        cleanup_seconds=1800,
+        polling=polling,
+        slot_wait_seconds=None,
+        shards=1,
+    )
+    polls = plan_polls(3 * 86400 + 1800, schedule=polling).polls
+    expected = polls * EVENTS_PER_LOOP_TURN + EVENTS_PER_SHARD_OUTSIDE_LOOPS
+    assert events == expected + EVENTS_PER_RUN_OUTSIDE_MAP

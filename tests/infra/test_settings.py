@@ -3,7 +3,7 @@ import dataclasses
 import pytest
 
 from evalcore.polling import MAX_WAIT_SECONDS, MIN_WAIT_SECONDS
-from evalcore.suite import load_suite
+from evalcore.suite import load_all_suites, load_suite
 from infra.settings import PipelineSettings
 
 
@@ -38,6 +38,8 @@ def test_every_field_has_a_context_key():
         "poll_max_wait_seconds": "pollMaxWaitSeconds",
         "run_limit_seconds": "runLimitSeconds",
         "cleanup_allowance_seconds": "cleanupAllowanceSeconds",
+        "human_run_limit_seconds": "humanRunLimitSeconds",
+        "human_poll_max_wait_seconds": "humanPollMaxWaitSeconds",
         "execution_timeout_hours": "executionTimeoutHours",
         "results_retention_days": "resultsRetentionDays",
         "max_concurrent_jobs": "maxConcurrentJobs",
@@ -69,3 +71,51 @@ def test_a_suite_asking_for_more_time_than_the_stack_gives_fails_synth():
     with pytest.raises(ValueError, match="maxRunHours=13 is longer than the stack's"):
         PipelineSettings().check_suites([suite])
     PipelineSettings().check_suites([dataclasses.replace(suite, max_run_hours=2)])
+
+
+HUMAN = load_suite("human-compare")
+DAY = 24 * 3600
+
+
+def test_a_human_suite_may_take_days_up_to_the_stacks_human_limit():
+    settings = PipelineSettings(human_run_limit_seconds=5 * DAY)
+    assert settings.run_limit_for(HUMAN) == 5 * DAY
+    assert settings.run_limit_for(dataclasses.replace(HUMAN, max_run_hours=72)) == 3 * DAY
+    settings.check_suites([dataclasses.replace(HUMAN, max_run_hours=120)])
+    with pytest.raises(
+        ValueError,
+        match="maxRunHours=121 is longer than the stack's humanRunLimitSeconds=432000: "
+        "lower maxRunHours, or raise humanRunLimitSeconds",
+    ):
+        settings.check_suites([dataclasses.replace(HUMAN, max_run_hours=121)])
+
+
+def test_the_execution_timeout_is_raised_to_outlast_the_longest_suite():
+    automated = load_suite("support-assistant")
+    settings = PipelineSettings()
+    assert settings.execution_timeout_for([automated]).to_hours() == 24  # the floor
+    # seven days and the 30-minute clean-up, in whole hours
+    assert settings.execution_timeout_for([automated, HUMAN]).to_hours() == 7 * 24 + 1
+    shorter = dataclasses.replace(HUMAN, max_run_hours=48)
+    assert settings.execution_timeout_for([automated, shorter]).to_hours() == 49
+
+
+def test_a_human_limit_past_step_functions_one_year_fails_synth_with_the_fix():
+    settings = PipelineSettings(human_run_limit_seconds=366 * DAY, human_poll_max_wait_seconds=DAY)
+    with pytest.raises(ValueError, match=r"over Step Functions' limit of one year.*lower humanRun"):
+        settings.execution_timeout_for([HUMAN])
+
+
+def test_each_suites_longest_run_must_fit_the_history_budget_at_its_own_cap():
+    # At the automated ten-minute cap a week of polls for five shards is far over the budget.
+    tight = PipelineSettings(human_poll_max_wait_seconds=600)
+    with pytest.raises(
+        ValueError,
+        match=r"human-compare.json: its longest run \(604800 s\) could write \d+ history events"
+        r".*raise humanPollMaxWaitSeconds",
+    ):
+        tight.check_suites([HUMAN])
+    # The same suite given one day fits; the default hourly cap fits a week.
+    tight.check_suites([dataclasses.replace(HUMAN, max_run_hours=24)])
+    PipelineSettings().check_suites(load_all_suites())
+    assert PipelineSettings().history_events_for(HUMAN) <= 12_500

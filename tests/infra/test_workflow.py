@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from evalcore.suite import load_all_suites, load_suite
 from tests.infra.conftest import SETTINGS, render
 
 LAMBDA_RETRY = {
@@ -213,9 +214,13 @@ def test_a_job_is_checked_until_it_ends_and_stopped_once_overdue(states):
     assert states["ReleaseJobSlotAfterError"]["End"] is True
 
 
-def test_the_execution_timeout_leaves_room_for_the_run_limits_clean_up(definition):
-    assert definition["TimeoutSeconds"] == SETTINGS.execution_timeout_hours * 3600
-    assert definition["TimeoutSeconds"] > SETTINGS.run_limit_seconds + 30 * 60
+def test_the_execution_timeout_outlasts_the_longest_run_a_shipped_suite_may_have(definition):
+    human = load_suite("human-compare")  # reviewers: the longest limit of the shipped suites
+    longest = max(SETTINGS.run_limit_for(suite) for suite in load_all_suites())
+    assert longest == SETTINGS.run_limit_for(human) == SETTINGS.human_run_limit_seconds
+    cleanup = SETTINGS.cleanup_allowance_seconds
+    assert definition["TimeoutSeconds"] == -(-(longest + cleanup) // 3600) * 3600 == 169 * 3600
+    assert definition["TimeoutSeconds"] > SETTINGS.execution_timeout_hours * 3600
 
 
 @pytest.mark.parametrize("state", sorted(TASK_FUNCTIONS))

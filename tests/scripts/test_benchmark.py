@@ -40,3 +40,5 @@ def test_quick_benchmark_prints_every_section_with_baselines_and_ratios():
         assert re.search(r"baseline .+ \| ratio \d+\.\d\dx$", line) or "asset" in figure, line
     for minutes in (5, 15, 60, 360):
         assert re.search(rf"^\s+{minutes} min \|", report, flags=re.MULTILINE)
+    for days, polls in ((1, 46), (3, 94), (7, 190)):
+        assert re.search(rf"^\s+{days} day \|\s+{polls} / ", report, flags=re.MULTILINE)

@@ -17,12 +17,12 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
-from evalctl.simulation.bedrock_output import live_model_row, model_row, score
+from evalctl.simulation.bedrock_output import human_row, live_model_row, model_row, score
 from evalctl.simulation.bedrock_rules import service_violations
 
 ACCOUNT = "123456789012"
@@ -65,6 +65,16 @@ class FakeJob:
 RUNNING_STATUSES = ("InProgress", "Stopping")
 
 
+def _job_config(request: dict) -> dict:
+    """The `automated` or `human` half of a request's evaluationConfig."""
+    config = request["evaluationConfig"]
+    return config.get("automated") or config["human"]
+
+
+def _job_type(request: dict) -> str:
+    return "Human" if "human" in request["evaluationConfig"] else "Automated"
+
+
 class FakeBedrockEvaluations(Stubber):
     """Answers the evaluation-job operations from its own state, and GetFoundationModel /
     GetInferenceProfile from a per-model lifecycle table (ACTIVE unless the test says otherwise).
@@ -99,6 +109,7 @@ class FakeBedrockEvaluations(Stubber):
         explainer: Explainer = default_explanation,
         model_scorers: Mapping[str, Scorer] | None = None,
         drop_for_models: frozenset[str] = frozenset(),
+        reported_age: timedelta = timedelta(0),
     ) -> None:
         super().__init__(client)
         self.s3 = s3_client
@@ -115,6 +126,9 @@ class FakeBedrockEvaluations(Stubber):
         self.explainer = explainer
         self.model_scorers = dict(model_scorers or {})
         self.drop_for_models = drop_for_models
+        # Every job reports a creationTime this much before it was created: a run that has
+        # waited days for reviewers, without waiting days.
+        self.reported_age = reported_age
         self.jobs: dict[str, FakeJob] = {}
         self.calls: list[tuple[str, dict]] = []
         self.created: list[str] = []  # job names, in creation order
@@ -164,7 +178,7 @@ class FakeBedrockEvaluations(Stubber):
             return self._error("ValidationException", "; ".join(violations))
         uris = [params["outputDataConfig"]["s3Uri"]] + [
             c["dataset"]["datasetLocation"]["s3Uri"]
-            for c in params["evaluationConfig"]["automated"]["datasetMetricConfigs"]
+            for c in _job_config(params)["datasetMetricConfigs"]
         ]
         for uri in uris:
             if not self._s3_uri.match(uri):
@@ -273,12 +287,12 @@ class FakeBedrockEvaluations(Stubber):
             "status": job.status,
             "jobArn": arn,
             "roleArn": request["roleArn"],
-            "jobType": "Automated",
+            "jobType": _job_type(request),
             "applicationType": request.get("applicationType", "ModelEvaluation"),
             "evaluationConfig": request["evaluationConfig"],
             "inferenceConfig": request["inferenceConfig"],
             "outputDataConfig": request["outputDataConfig"],
-            "creationTime": job.created,
+            "creationTime": job.created - self.reported_age,
             "lastModifiedTime": datetime.now(UTC),
         }
         if job.status == "Failed":
@@ -287,21 +301,21 @@ class FakeBedrockEvaluations(Stubber):
 
     def _op_ListEvaluationJobs(self, params: dict):
         needle = params.get("nameContains", "")
-        return {
-            "jobSummaries": [
-                {
-                    "jobArn": job.arn,
-                    "jobName": job.request["jobName"],
-                    "status": job.status,
-                    "creationTime": job.created,
-                    "jobType": "Automated",
-                    "evaluationTaskTypes": ["General"],
-                    "modelIdentifiers": [],
-                }
-                for job in self.jobs.values()
-                if needle in job.request["jobName"]
-            ]
-        }
+        summaries = [
+            {
+                "jobArn": job.arn,
+                "jobName": job.request["jobName"],
+                "status": job.status,
+                "creationTime": job.created - self.reported_age,
+                "jobType": _job_type(job.request),
+                "evaluationTaskTypes": ["General"],
+                "modelIdentifiers": [],
+            }
+            for job in self.jobs.values()
+            if needle in job.request["jobName"]
+        ]
+        # The model gives jobSummaries a minimum length of 1: no match is no key at all.
+        return {"jobSummaries": summaries} if summaries else {}
 
     # Output --------------------------------------------------------------------------------
     def _model_row(self, record: dict, metrics: list[str], live_model: str | None) -> dict:
@@ -344,19 +358,57 @@ class FakeBedrockEvaluations(Stubber):
             )
         return {"conversationTurns": turns}
 
+    def _human_row(self, record: dict, request: dict) -> dict:
+        """The reviewers' answers: thumbs up where the scorer's quality is at least 0.5, and
+        the first model preferred then; Likert ratings 1-5 from the quality."""
+        models = {
+            str(index): model.get("bedrockModel", {}).get("modelIdentifier")
+            or model["precomputedInferenceSource"]["inferenceSourceIdentifier"]
+            for index, model in enumerate(request["inferenceConfig"]["models"])
+        }
+        answers: dict[str, list[dict]] = {}
+        for metric in request["evaluationConfig"]["human"]["customMetrics"]:
+            name, method = metric["name"], metric["ratingMethod"]
+            quality = self.scorer(record, name)
+            good = isinstance(quality, float | int) and quality >= 0.5
+            method_key = method[0].lower() + method[1:]
+            if method == "ComparisonChoice":
+                results = [{"metricName": name, "result": "0" if good else str(len(models) - 1)}]
+            elif method == "ThumbsUpDown":
+                results = [
+                    {"metricName": name, "modelResponseId": i, "result": good} for i in models
+                ]
+            else:
+                rating = 1 + round(4 * quality) if isinstance(quality, float | int) else None
+                results = [
+                    {"metricName": name, "modelResponseId": i, "result": rating} for i in models
+                ]
+            answers.setdefault(method_key, []).extend(results)
+        row = human_row(record["prompt"], answers, models, category=record.get("category"))
+        # Bedrock echoes the dataset record's own reference (the results are matched on it).
+        reference = record.get("referenceResponse")
+        if reference is None:
+            row["inputRecord"].pop("referenceResponse")
+        else:
+            row["inputRecord"]["referenceResponse"] = {"text": reference}
+        return row
+
     def _write_outputs(self, job: FakeJob) -> None:
         """The documented output of the job's kind: model evaluation under
         `models/<id>/taskTypes/<type>/datasets/<name>/`, RAG under `inference_configs/0/...`,
         with the responses where the output-format pages put them."""
         request = job.request
-        config = request["evaluationConfig"]["automated"]["datasetMetricConfigs"][0]
+        config = _job_config(request)["datasetMetricConfigs"][0]
         bucket, _, key = config["dataset"]["datasetLocation"]["s3Uri"][5:].partition("/")
         body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
         records = [json.loads(line) for line in body.splitlines() if line.strip()]
         metrics = config["metricNames"]
         out_bucket, _, prefix = request["outputDataConfig"]["s3Uri"][5:].partition("/")
         job_folder = f"{prefix}{request['jobName']}/{job.arn.rsplit('/', 1)[-1]}/"
-        if "ragConfigs" in request["inferenceConfig"]:
+        if _job_type(request) == "Human":
+            rows = [self._human_row(record, request) for record in records]
+            data_folder = f"{job_folder}datasets/{config['dataset']['name']}/"
+        elif "ragConfigs" in request["inferenceConfig"]:
             rows = [self._rag_row(record, metrics) for record in records]
             data_folder = f"{job_folder}inference_configs/0/datasets/{config['dataset']['name']}/"
         else:
