@@ -1,6 +1,7 @@
 import re
 from dataclasses import replace
 
+from evalcore.summary import ThresholdBreach
 from evalctl.reporting.html_report import CONTENT_SECURITY_POLICY, render_html
 from evalctl.reporting.model import build_report
 from tests.cli.reporting_summaries import summary
@@ -31,3 +32,12 @@ def test_exact_means_are_carried_beside_the_rounded_ones():
     page = render_html(build_report(summary([0.1234567, 0.5])))
     mean = (0.1234567 + 0.5) / 2
     assert f'<td class="num mean" data-value="{mean!r}">{mean:.3f}</td>' in page
+
+
+def test_every_model_that_breached_a_metric_is_named_on_its_row():
+    breaches = tuple(
+        ThresholdBreach("Builtin.Correctness", 0.6, 0.7, None, model)
+        for model in ("model-a", "model-b")
+    )
+    page = render_html(build_report(replace(summary([0.6]), threshold_breaches=breaches)))
+    assert '<span class="bad">out of bounds (≥ 0.7) for model-a, model-b</span>' in page

@@ -1,3 +1,6 @@
+from dataclasses import replace
+
+from evalcore.summary import ThresholdBreach
 from evalctl.reporting.markdown_report import cell, quote, render_markdown, sparkline
 from evalctl.reporting.model import build_report
 from tests.cli.reporting_summaries import summary
@@ -26,3 +29,18 @@ def test_the_lowest_records_show_prompt_response_and_reasoning():
     assert "### 1. Builtin.Correctness = 0.100 · category billing" in markdown
     assert "> q0" in markdown and "> It | &lt;depends&gt;" in markdown
     assert "> Judged Builtin.Correctness." in markdown
+
+
+def test_every_model_that_breached_a_metric_is_named_on_its_row():
+    """A comparison checks each model's mean: two models under the floor are both named."""
+    breaches = tuple(
+        ThresholdBreach("Builtin.Correctness", mean, 0.7, None, model)
+        for model, mean in (("us.amazon.nova-lite-v1:0", 0.6), ("us.amazon.nova-micro-v1:0", 0.65))
+    )
+    markdown = render_markdown(
+        build_report(replace(summary([0.6, 0.65]), threshold_breaches=breaches))
+    )
+    assert (
+        "**out of bounds (≥ 0.7) for us.amazon.nova-lite-v1:0, us.amazon.nova-micro-v1:0**"
+        in markdown
+    )

@@ -14,7 +14,6 @@ from html import escape
 
 from evalcore.metrics import direction_of
 from evalcore.paired import PairedChange
-from evalcore.suite import Threshold
 from evalctl.reporting import numbers, svg
 from evalctl.reporting.hints import on_unit_scale
 from evalctl.reporting.model import Report
@@ -53,14 +52,10 @@ figure { margin: 0; } figcaption { font-size: 12px; color: #546e7a; margin-botto
 
 def _metric_table(report: Report) -> str:
     summary = report.summary
-    breaches = {b.metric: b for b in summary.threshold_breaches}
     rows = []
     for metric, stats in summary.metrics.items():
-        breach = breaches.get(metric)
-        status = ""
-        if breach is not None:
-            threshold = Threshold(metric, breach.minimum, breach.maximum)
-            status = f'<span class="bad">out of bounds ({escape(numbers.bounds(threshold))})</span>'
+        status = numbers.out_of_bounds(summary.threshold_breaches, metric)
+        status = f'<span class="bad">{escape(status)}</span>' if status else ""
         mean_value = "" if stats.mean is None else repr(stats.mean)
         rows.append(
             f'<tr data-metric="{escape(metric)}"><td>{escape(metric)}</td>'

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from html import escape
 
 from evalcore.metrics import direction_of
-from evalcore.suite import Threshold
 from evalctl.reporting import numbers
 from evalctl.reporting.hints import on_unit_scale
 from evalctl.reporting.model import Report
@@ -41,7 +40,6 @@ def quote(text: str) -> str:
 
 def render_markdown(report: Report) -> str:
     summary = report.summary
-    breaches = {b.metric: b for b in summary.threshold_breaches}
     lines = [
         f"# Evaluation report: {cell(report.title)}",
         "",
@@ -55,11 +53,8 @@ def render_markdown(report: Report) -> str:
         "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for metric, stats in summary.metrics.items():
-        breach = breaches.get(metric)
-        status = ""
-        if breach is not None:
-            threshold = Threshold(metric, breach.minimum, breach.maximum)
-            status = f"**out of bounds** ({numbers.bounds(threshold)})"
+        status = numbers.out_of_bounds(summary.threshold_breaches, metric)
+        status = f"**{status}**" if status else ""
         lines.append(
             f"| {cell(metric)} | {direction_of(metric).value} | {numbers.score(stats.mean)} | "
             f"{stats.scored} | {stats.na_count} | {numbers.rate(stats.na_rate)} | "
