@@ -11,12 +11,15 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evalcore.dataset import DatasetStats
+from evalcore.inference import InferenceMode
 from evalcore.job_kinds import JobKind
 from evalcore.model_ids import base_model_id
-from evalcore.suite import InferenceMode, Suite
+
+if TYPE_CHECKING:  # annotations only: reading a run's state must not load suite parsing
+    from evalcore.dataset import DatasetStats
+    from evalcore.suite import Suite
 
 PRICES_FILE = Path(__file__).with_name("prices.json")
 JUDGE_INPUT_TOKENS_PER_METRIC = 1500

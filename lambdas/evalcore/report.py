@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.defaults import REGRESSION_TOLERANCE
 from evalcore.metrics import direction_of
 from evalcore.model_comparison import ModelComparison, compare_models
-from evalcore.run_state import DatasetRef
-from evalcore.suite import Suite, Threshold
 from evalcore.summary import (
     Baseline,
     Comparison,
@@ -28,6 +27,10 @@ from evalcore.summary import (
     ThresholdBreach,
     Verdict,
 )
+
+if TYPE_CHECKING:  # annotations only: summarizing without a suite must not load suite parsing
+    from evalcore.run_state import DatasetRef
+    from evalcore.suite import Suite, Threshold
 
 
 def threshold_breaches(

@@ -1,67 +1,34 @@
-"""The subcommands, known by name without importing the modules that run them.
+"""The argparse parser, built from evalctl.command_table without importing the commands' modules.
 
-`evalctl --help` and a mistyped command should answer at the speed of a bare interpreter, so
-the top-level parser is built from this light table; only the module of the subcommand being
-run is imported, and it adds its own arguments (each module's `register`).
+A mistyped command should answer at the speed of a bare interpreter, so the top-level parser
+is built from the light table; only the module of the subcommand being run is imported, and it
+adds its own arguments (each module's `register`). `evalctl --help` alone skips argparse
+altogether (evalctl.top_help renders the same text from the same table).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import os
 from collections.abc import Sequence
 
+from evalctl.command_table import COMMAND_METAVAR, COMMANDS, DESCRIPTION, PROG, help_width
 
-class Command:
-    """A subcommand: the module that runs it and its one-line help. (A plain class: importing
-    dataclasses costs `evalctl --help` a third of its time.)"""
-
-    __slots__ = ("help", "module")
-
-    def __init__(self, module: str, help: str) -> None:
-        self.module = module
-        self.help = help
-
-
-COMMANDS: dict[str, Command] = {
-    "collect": Command(
-        "evalctl.collect", "run scenarios against the application and write the dataset"
-    ),
-    "estimate": Command(
-        "evalctl.estimate", "estimate the cost of collecting and judging; refuse above a budget"
-    ),
-    "plan": Command("evalctl.plan", "validate a dataset and print the CreateEvaluationJob request"),
-    "summarize": Command("evalctl.summarize", "aggregate a downloaded results folder"),
-    "guardrails": Command(
-        "evalctl.guardrails", "run prompts through a guardrail and compare with the expectation"
-    ),
-    "run": Command(
-        "evalctl.run", "upload a dataset to the deployed stack, follow the run, print the verdict"
-    ),
-    "jobs": Command("evalctl.jobs", "list, show and stop this stack's evaluation jobs"),
-    "report": Command(
-        "evalctl.report", "write a Markdown and a self-contained HTML report of a run"
-    ),
-    "gate": Command(
-        "evalctl.gate", "fail (exit 1) on broken thresholds or a regression beyond judge noise"
-    ),
-    "simulate": Command(
-        "evalctl.simulate", "run a suite and dataset offline through the synthesized stack"
-    ),
-}
+__all__ = ["COMMANDS", "add_command_parser", "build_parser"]
 
 
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's formatter, sized without shutil: the stock one imports shutil (and bz2,
-    lzma, zlib with it) only to read the terminal width, a fifth of `evalctl --help`."""
+    lzma, zlib with it) only to read the terminal width, a fifth of `evalctl --help`. Every
+    parser evalctl builds uses it, including the light ones never printed: argparse makes a
+    formatter as each parser adds its -h."""
 
     def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
-        try:
-            columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
-        except (ValueError, OSError):
-            columns = 80
-        super().__init__(prog, indent_increment, max_help_position, width=columns - 2)
+        super().__init__(prog, indent_increment, max_help_position, width=help_width())
+
+
+class DescriptionFormatter(HelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """A subcommand's help: its module docstring as written (paragraphs kept)."""
 
 
 def add_command_parser(
@@ -72,22 +39,20 @@ def add_command_parser(
         name,
         help=COMMANDS[name].help,
         description=description,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=DescriptionFormatter,
     )
     return parser
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="evalctl",
-        description="Plan, run and report Amazon Bedrock evaluation jobs.",
-        formatter_class=HelpFormatter,
+        prog=PROG, description=DESCRIPTION, formatter_class=HelpFormatter
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=COMMAND_METAVAR)
     chosen = next((arg for arg in argv if not arg.startswith("-")), None)
     for name, command in COMMANDS.items():
         if name == chosen:
             importlib.import_module(command.module).register(commands)
         else:
-            commands.add_parser(name, help=command.help)
+            commands.add_parser(name, help=command.help, formatter_class=HelpFormatter)
     return parser

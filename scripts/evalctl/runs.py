@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from evalcore.aggregate import ScoreAggregator
 from evalcore.errors import InputError, Problem
 from evalcore.layout import REPORTS_PREFIX, SUMMARY_FILE, report_prefix, results_prefix
-from evalcore.paired import RecordScores, per_record_scores
 from evalcore.results import (
     MalformedLine,
     ResultRecord,
@@ -29,7 +28,8 @@ from evalcore.results import (
 from evalcore.summary import Summary
 from evalctl.stack import DEFAULT_STACK_NAME
 
-if TYPE_CHECKING:  # boto3 and rich load only on the paths that use them
+if TYPE_CHECKING:  # boto3, rich and the paired statistics load only on the paths that use them
+    from evalcore.paired import RecordScores
     from evalctl.aws import ClientFactory
 
 Item = ResultRecord | MalformedLine
@@ -229,6 +229,8 @@ def aggregate_and_pair(
     items: Iterable[Item], aggregator: ScoreAggregator | None = None
 ) -> tuple[ScoreAggregator, RecordScores]:
     """One pass over a run's records feeds both its statistics and its per-record scores."""
+    from evalcore.paired import per_record_scores  # here: summarize reads runs without pairing
+
     aggregator = aggregator or ScoreAggregator()
     scores = per_record_scores(_feeding(aggregator, items))
     return aggregator, scores
