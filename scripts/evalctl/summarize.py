@@ -21,9 +21,9 @@ from evalcore.defaults import LOW_SCORE_THRESHOLD
 from evalcore.errors import InputError, Problem
 from evalcore.report import build_comparison_summary, build_summary
 from evalcore.results import iter_result_records, output_job, output_model
-from evalcore.suite import load_suite
 from evalcore.summary import Baseline, ResultsSource
 from evalctl.commands import add_command_parser
+from evalctl.optional_suite import load_suite
 from evalctl.render import render_summary
 from evalctl.runs import local_outputs
 
