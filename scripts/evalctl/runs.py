@@ -26,7 +26,6 @@ from evalcore.results import (
     looks_like_results,
 )
 from evalcore.summary import Summary
-from evalctl.stack import DEFAULT_STACK_NAME
 
 if TYPE_CHECKING:  # boto3, rich and the paired statistics load only on the paths that use them
     from evalcore.paired import RecordScores
@@ -37,6 +36,8 @@ Item = ResultRecord | MalformedLine
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """Where the pipeline's bucket is, for commands that read runs from it."""
+    from evalctl.stack import DEFAULT_STACK_NAME  # here: summarize reads no bucket
+
     parser.add_argument("--suite", help="suite name or file: thresholds, tolerances, bucket path")
     parser.add_argument("--stack-name", default=DEFAULT_STACK_NAME, help="default: %(default)s")
     parser.add_argument("--bucket", help="the pipeline bucket (default: the stack's BucketName)")

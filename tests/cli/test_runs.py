@@ -1,6 +1,8 @@
 """Reading runs: local folders and the pipeline bucket (moto)."""
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import boto3
@@ -67,3 +69,16 @@ def test_the_suites_run_summaries_are_listed_without_the_latest_pointer():
     )
     with pytest.raises(InputError, match=r"failure\.json instead of summary\.json"):
         read_bucket_summary(s3, "pipeline-bucket", "reports/s/missing/summary.json")
+
+
+def test_importing_the_run_readers_leaves_pairing_and_the_stack_reader_to_their_callers():
+    """evalctl summarize imports this module for `local_outputs`; it never pairs records or
+    asks CloudFormation for the bucket, so it must not pay for either module."""
+    probe = (
+        "import sys, evalctl.runs\n"
+        "print(sorted({'evalcore.paired', 'evalctl.stack', 'evalctl.console'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
