@@ -54,5 +54,8 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
         if name == chosen:
             importlib.import_module(command.module).register(commands)
         else:
-            commands.add_parser(name, help=command.help, formatter_class=HelpFormatter)
+            # A placeholder that only names the command in the list and in "invalid choice"
+            # errors; it never parses (the chosen command's module registers its own), so it
+            # skips the -h argument that argparse would build, with a formatter, for each.
+            commands.add_parser(name, help=command.help, add_help=False)
     return parser
