@@ -17,12 +17,17 @@ Field names are botocore's (tests send every request through a Stubber-wrapped c
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalcore.defaults import RAG_NUMBER_OF_RESULTS
+from evalcore.inference import InferenceMode
 from evalcore.job_kinds import JobKind, RagMode
-from evalcore.suite import InferenceConfig, InferenceMode, Suite
-from evalcore.suite_kinds import RagConfig, RagSource
+from evalcore.suite_kinds import RagSource
+
+if TYPE_CHECKING:  # annotations only: `evalctl summarize` imports this without parsing a suite
+    from evalcore.inference import InferenceConfig
+    from evalcore.suite import Suite
+    from evalcore.suite_kinds import RagConfig
 
 
 def model_config(target: InferenceConfig) -> dict[str, Any]:
