@@ -22,6 +22,9 @@ os.environ.update(
 )
 
 from evalcore.suite import load_suite
+from evalctl.simulate import POLL_WAIT_SECONDS, simulation_settings
+from evalctl.simulation.template import cached_template
+from evalctl.stack import DEFAULT_STACK_NAME
 
 
 @pytest.fixture
@@ -32,3 +35,35 @@ def precomputed_suite():
 @pytest.fixture
 def live_suite():
     return load_suite("live-nova")
+
+
+@pytest.fixture(scope="session")
+def simulation_template() -> dict:
+    """The stack exactly as `evalctl simulate` synthesizes it (1-second poll waits), for the
+    end-to-end, load and `evalctl run` tests: synthesized once for all xdist workers and kept
+    under build/ until an input changes (evalctl.simulation.template.cached_template)."""
+    return cached_template(simulation_settings(POLL_WAIT_SECONDS), stack_name=DEFAULT_STACK_NAME)
+
+
+class DurationTotals:
+    """Adds up every test's set-up, call and tear-down time across all xdist workers.
+
+    Wall time depends on what else the machine runs; the sum is the suite's CPU-bound cost
+    (plus its deliberate waits), so the README's figures quote both. Printed in the summary.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = {"setup": 0.0, "call": 0.0, "teardown": 0.0}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.seconds[report.when] += report.duration
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        parts = ", ".join(f"{when} {seconds:.1f} s" for when, seconds in self.seconds.items())
+        total = sum(self.seconds.values())
+        terminalreporter.write_line(f"sum of test durations: {total:.1f} s ({parts})")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) only
+        config.pluginmanager.register(DurationTotals(), "duration-totals")

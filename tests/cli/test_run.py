@@ -23,7 +23,7 @@ from evalctl.commands import build_parser
 from evalctl.execution import Clock, entered_states
 from evalctl.render import render_summary
 from evalctl.run import Clients, execute, record_spreads
-from evalctl.simulate import EXAMPLE_DATASET, synthesized_template
+from evalctl.simulate import EXAMPLE_DATASET
 from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.judge import simulated_score
 from evalctl.simulation.pipeline import MOTO_CONFIG, Pipeline, deployed_pipeline
@@ -34,8 +34,8 @@ KEY = "datasets/support-assistant/support-assistant.jsonl"
 
 
 @pytest.fixture(scope="module")
-def template() -> dict:
-    return json.loads(synthesized_template())
+def template(simulation_template) -> dict:
+    return simulation_template
 
 
 def stack_description(pipeline: Pipeline) -> dict:

@@ -15,21 +15,19 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
 
 from evalcore.run_metrics import RunMetric
-from evalctl.simulate import simulation_settings, synthesized_template
+from evalctl.simulate import simulation_settings
 from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.bedrock_output import judge_by_prompt, oriented
 from evalctl.simulation.bedrock_service import LEGACY
 from evalctl.simulation.emf import datapoints
 from evalctl.simulation.pipeline import MOTO_CONFIG, deployed_pipeline, s3_object_created
 from evalctl.simulation.summary_schema import assert_valid_summary
+from evalctl.simulation.template import cached_template
 from evalctl.simulation.template_runtime import event_pattern_matches
 from handlers.ledger import Ledger
-from infra.stack import EvaluationPipelineStack
 from tests.clock import WAIT_SCALE
 
 KEY = "datasets/support-assistant/release-42.jsonl"
@@ -58,10 +56,10 @@ def dataset_rows() -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def template() -> dict:
-    """The stack with 1-second poll waits, synthesized once per process (shared with the
-    evalctl run and simulate tests)."""
-    return json.loads(synthesized_template())
+def template(simulation_template) -> dict:
+    """The stack with 1-second poll waits, synthesized once per session (shared with the
+    evalctl run and load tests)."""
+    return simulation_template
 
 
 @pytest.fixture
@@ -465,9 +463,7 @@ def human_wait_template() -> dict:
         human_poll_max_wait_seconds=HUMAN_POLL_CAP,
         human_run_limit_seconds=1800,
     )
-    return Template.from_stack(
-        EvaluationPipelineStack(cdk.App(), "E2E", settings=settings)
-    ).to_json()
+    return cached_template(settings, stack_name="E2E")
 
 
 def test_a_human_job_waits_at_its_own_cap_holds_no_slot_and_ends_with_a_summary(

@@ -21,9 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
 
 from evalcore.aggregate import ScoreAggregator
 from evalcore.results import iter_result_records
@@ -33,9 +31,9 @@ from evalctl.simulation.aws import World, fake_aws
 from evalctl.simulation.bedrock_output import jsonl, judge_by_prompt, model_row, oriented
 from evalctl.simulation.emf import datapoints
 from evalctl.simulation.pipeline import MOTO_CONFIG, Pipeline, deployed_pipeline
+from evalctl.simulation.template import cached_template
 from handlers.ledger import Ledger
 from infra.settings import PipelineSettings
-from infra.stack import EvaluationPipelineStack
 from tests.clock import WAIT_SCALE
 
 KEY = "datasets/support-assistant/release-42.jsonl"
@@ -57,13 +55,14 @@ def dataset_rows() -> list[dict]:
 
 
 def synthesize(settings: PipelineSettings, suites_dir: Path = DEFAULT_SUITES_DIR) -> dict:
-    stack = EvaluationPipelineStack(cdk.App(), "E2E", settings=settings, suites_dir=suites_dir)
-    return Template.from_stack(stack).to_json()
+    """Synthesized once per session for all workers (evalctl.simulation.template)."""
+    return cached_template(settings, suites_dir=suites_dir, stack_name="E2E")
 
 
 @pytest.fixture(scope="module")
-def template() -> dict:
-    return synthesize(simulation_settings(1))
+def template(simulation_template) -> dict:
+    """The stack with 1-second poll waits, as the end-to-end and `evalctl run` tests use it."""
+    return simulation_template
 
 
 @contextmanager

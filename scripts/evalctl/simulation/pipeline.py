@@ -21,6 +21,8 @@ from unittest.mock import patch
 
 import boto3
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import (
     WaitFunction,
 )
@@ -120,9 +122,10 @@ class Pipeline:
         ).items()
         self.machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         self.resolver.refs[machine_id] = self.machine_arn
-        deploy_functions(
-            template, self.resolver, boto3.client("lambda"), boto3.client("iam"), runner
-        )
+        # One client for every call the pipeline makes into Lambda: a botocore client is
+        # thread-safe, and building one costs more than most invocations.
+        self.lambda_client = boto3.client("lambda")
+        deploy_functions(template, self.resolver, self.lambda_client, boto3.client("iam"), runner)
         definition = self.resolver(machine["Properties"]["DefinitionString"])
         self.sfn = boto3.client("stepfunctions")
         created = self.sfn.create_state_machine(
@@ -172,7 +175,7 @@ class Pipeline:
         """Deliver the upload rule's input to its target, the start function, which starts the
         execution under the dataset version's name (or finds it already ran); its ARN."""
         (target,) = self.rule["Properties"]["Targets"]
-        response = boto3.client("lambda").invoke(
+        response = self.lambda_client.invoke(
             FunctionName=self.resolver(target["Arn"]), Payload=json.dumps(execution_input)
         )
         started = json.loads(response["Payload"].read())
@@ -202,7 +205,7 @@ class Pipeline:
         for target in rule["Targets"]:  # record_failure, then release_leaked_slots
             assert "Input" not in target and "InputTransformer" not in target  # the whole event
             function = self.resolver(target["Arn"])
-            boto3.client("lambda").invoke(FunctionName=function, Payload=json.dumps(event))
+            self.lambda_client.invoke(FunctionName=function, Payload=json.dumps(event))
         return True
 
 
@@ -216,6 +219,32 @@ def _scaled_waits(scale: float) -> Callable[[WaitFunction, Any, int], None]:
     return wait_interval
 
 
+class _ScaledClock:
+    """moto's Retry back-off sleeps through the `time` module; this one sleeps `scale` of it."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds * self.scale)
+
+
+def _reused_clients() -> Callable[..., Any]:
+    """moto's Lambda task builds a new boto3 client for every invocation, which costs more
+    than the invocation itself; this hands out one client per region and service instead
+    (botocore clients are thread-safe, and moto's ignores the state's credentials)."""
+    made: dict[tuple[str, str], Any] = {}
+    original = lambda_eval_utils.boto_client_for
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        key = (region, service)
+        if key not in made:
+            made[key] = original(region=region, service=service)
+        return made[key]
+
+    return boto_client_for
+
+
 @contextmanager
 def deployed_pipeline(
     template: dict, world: World, *, wait_scale: float = 1.0
@@ -223,9 +252,9 @@ def deployed_pipeline(
     """The template deployed into `world`'s moto; moto's Lambda runs the real handlers while
     the context lasts (its invoke is patched on the class, and restored on exit).
 
-    `wait_scale` below 1 shortens every Wait state by that factor (tests fake the clock rather
-    than sleep through it); the run's logic is unchanged, since the Bedrock stand-in finishes a
-    job after a number of polls, not of seconds.
+    `wait_scale` below 1 shortens every Wait state and every Retry interval by that factor
+    (tests fake the clock rather than sleep through it); the run's logic is unchanged, since the
+    Bedrock stand-in finishes a job after a number of polls, not of seconds.
     """
     runner = InProcessFunctions()
     with (
@@ -235,6 +264,8 @@ def deployed_pipeline(
             lambda backend, *args: runner.invoke(backend, *args),
         ),
         patch.object(WaitFunction, "_wait_interval", _scaled_waits(wait_scale)),
+        patch.object(retrier_decl, "time", _ScaledClock(wait_scale)),
+        patch.object(lambda_eval_utils, "boto_client_for", _reused_clients()),
     ):
         pipeline = Pipeline(template, world, runner)
         # Set once, before any execution: moto's threads read the environment meanwhile.
