@@ -13,19 +13,26 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 from unittest.mock import patch
 
 import boto3
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import (
     WaitFunction,
 )
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.utils import json_path
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 from evalctl.simulation.aws import World
 from evalctl.simulation.bedrock_service import ACCOUNT
@@ -229,6 +236,46 @@ class _ScaledClock:
         time.sleep(seconds * self.scale)
 
 
+def _assign_heap_keys(root: Component) -> None:
+    """Give every component of a parsed program its heap key now (moto assigns it on first
+    use), so executions sharing the program never race to assign two."""
+    seen: set[int] = set()
+    pending: list[Any] = [root]
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, list | tuple):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, Component):
+            if isinstance(item, EvalComponent):
+                item.heap_key  # noqa: B018 - the property assigns the key
+            pending.extend(vars(item).values())
+
+
+def _programs_parsed_once() -> Callable[[ExecutionWorker], EvalComponent]:
+    """moto parses the state machine's definition (with ANTLR) for every execution, a fifth of
+    a run's cost at scale; this parses each definition once. moto's components keep no state
+    of an evaluation (that lives in each execution's Environment; moto itself evaluates one
+    Map iterator's states in several threads at once), so executions can share a program."""
+    programs: dict[str, EvalComponent] = {}
+    lock = threading.Lock()
+
+    def entrypoint(worker: ExecutionWorker) -> EvalComponent:
+        definition = worker._evaluation_details.state_machine_details.definition
+        with lock:
+            if definition not in programs:
+                program, _ = AmazonStateLanguageParser.parse(definition)
+                _assign_heap_keys(program)
+                programs[definition] = program
+        return programs[definition]
+
+    return entrypoint
+
+
 def _reused_clients() -> Callable[..., Any]:
     """moto's Lambda task builds a new boto3 client for every invocation, which costs more
     than the invocation itself; this hands out one client per region and service instead
@@ -266,6 +313,10 @@ def deployed_pipeline(
         patch.object(WaitFunction, "_wait_interval", _scaled_waits(wait_scale)),
         patch.object(retrier_decl, "time", _ScaledClock(wait_scale)),
         patch.object(lambda_eval_utils, "boto_client_for", _reused_clients()),
+        # moto parses each JSONPath afresh, building jsonpath-ng's parser tables every time; a
+        # parsed path is immutable, so one per path string serves every state of every run.
+        patch.object(json_path, "parse", cache(json_path.parse)),
+        patch.object(ExecutionWorker, "_get_evaluation_entrypoint", _programs_parsed_once()),
     ):
         pipeline = Pipeline(template, world, runner)
         # Set once, before any execution: moto's threads read the environment meanwhile.
