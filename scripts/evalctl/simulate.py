@@ -21,7 +21,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -92,20 +91,11 @@ def synthesized_template(poll_wait_seconds: int = POLL_WAIT_SECONDS) -> str:
     """The stack's CloudFormation template as JSON text; synthesized once per process.
 
     Asset bundling is skipped (the handlers run in-process, no layer is needed) and nothing is
-    written outside a temporary folder.
+    written outside a temporary folder (evalctl.simulation.template, which the tests share).
     """
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    import aws_cdk as cdk
+    from evalctl.simulation.template import synthesize_template
 
-    from infra.stack import EvaluationPipelineStack
-
-    settings = simulation_settings(poll_wait_seconds)
-    with tempfile.TemporaryDirectory(prefix="evalctl-simulate-") as outdir:
-        app = cdk.App(outdir=outdir, context={"aws:cdk:bundling-stacks": []})
-        EvaluationPipelineStack(app, DEFAULT_STACK_NAME, settings=settings)
-        assembly = app.synth()
-        path = Path(assembly.get_stack_by_name(DEFAULT_STACK_NAME).template_full_path)
-        return path.read_text(encoding="utf-8")
+    return synthesize_template(simulation_settings(poll_wait_seconds), DEFAULT_STACK_NAME)
 
 
 @dataclass(frozen=True)
@@ -124,8 +114,10 @@ def simulate_run(
     body: bytes,
     on_state: Callable[[str], None],
     timeout: float = 120.0,
+    wait_scale: float = 1.0,
 ) -> SimulatedRun:
-    """Upload the dataset into the template deployed in moto and run it to its end."""
+    """Upload the dataset into the template deployed in moto and run it to its end; the
+    state machine's waits last `wait_scale` of their seconds (tests fake the clock)."""
     import boto3
 
     from evalctl.execution import Clock, find_started_execution, follow_execution
@@ -144,7 +136,7 @@ def simulate_run(
             fake_aws(
                 simulated_score, mock_config=MOTO_CONFIG, explainer=simulated_explanation
             ) as world,
-            deployed_pipeline(template, world) as pipeline,
+            deployed_pipeline(template, world, wait_scale=wait_scale) as pipeline,
         ):
             s3 = boto3.client("s3")
             pipeline.attach_upload_hook(s3)
@@ -238,22 +230,33 @@ def _validate(suite: Suite, dataset: Path) -> None:
     dataset_stats(dataset, suite)
 
 
-def execute(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def execute(
+    args: argparse.Namespace,
+    out: TextIO = sys.stdout,
+    *,
+    template: dict[str, Any] | None = None,
+    wait_scale: float = 1.0,
+) -> int:
+    """`template` and `wait_scale` are for tests: a template synthesized once for the whole
+    test session, and the faked clock of tests/clock.py."""
     from evalctl.console import stderr
 
     suite = load_suite(args.suite)
     _validate(suite, args.dataset)
     key = dataset_key(suite, args.dataset, args.name)
-    with stderr.status("synthesizing the stack (about 10-20 s)"):
-        template: dict[str, Any] = json.loads(synthesized_template())
-    stderr.print("synthesized the stack")
+    if template is None:
+        with stderr.status("synthesizing the stack (about 10-20 s)"):
+            template = json.loads(synthesized_template())
+        stderr.print("synthesized the stack")
     with stderr.status(f"{LABEL} run: starting") as status:
 
         def entered(state: str) -> None:
             stderr.print(f"{LABEL} run: {state}")
             status.update(f"{LABEL} run: {state}")
 
-        result = simulate_run(template, key, args.dataset.read_bytes(), entered, args.timeout)
+        result = simulate_run(
+            template, key, args.dataset.read_bytes(), entered, args.timeout, wait_scale
+        )
     print(render(result), file=out)
     return 0 if result.summary is not None else 1
 

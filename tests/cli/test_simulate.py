@@ -1,8 +1,9 @@
 """`evalctl simulate`: the synthesized stack run in moto with the stand-in judge.
 
-The stack is synthesized once per process (evalctl.simulate.synthesized_template), and each
-simulated run below happens once per module: the example (passes) and the same records with
-unrelated answers (breaks the correctness floor).
+The stack is synthesized once per test session (the `simulation_template` fixture, the way
+`evalctl simulate` synthesizes it) and its waits run on the faked clock of tests/clock.py;
+each simulated run below happens once per module: the example (passes) and the same records
+with unrelated answers (breaks the correctness floor).
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from evalctl.cli import main
 from evalctl.commands import build_parser
 from evalctl.simulate import EXAMPLE_DATASET, execute
 from evalctl.simulation.judge import simulated_score
+from tests.clock import WAIT_SCALE
 
 SUITE = load_suite("support-assistant")
 FLOOR = "BedrockEvalPipeline-support-assistant-Correctness-Floor"
 UNHEALTHY = "BedrockEvalPipeline-support-assistant-Unhealthy"
 
 
-def simulate(*argv: str) -> tuple[int, str]:
+def simulate(template: dict, *argv: str) -> tuple[int, str]:
     arguments = ["simulate", *argv]
     out = io.StringIO()
-    code = execute(build_parser(arguments).parse_args(arguments), out)
+    args = build_parser(arguments).parse_args(arguments)
+    code = execute(args, out, template=template, wait_scale=WAIT_SCALE)
     return code, out.getvalue()
 
 
@@ -45,18 +48,18 @@ def section(output: str, title: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def example() -> tuple[int, str]:
-    return simulate()  # the shipped example by default
+def example(simulation_template) -> tuple[int, str]:
+    return simulate(simulation_template)  # the shipped example by default
 
 
 @pytest.fixture(scope="module")
-def unrelated_answers(tmp_path_factory) -> tuple[int, str]:
+def unrelated_answers(tmp_path_factory, simulation_template) -> tuple[int, str]:
     records = rows(EXAMPLE_DATASET)
     for record in records:
         record["modelResponses"][0]["response"] = "Please hold."
     path = tmp_path_factory.mktemp("datasets") / "unrelated.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
-    return simulate(str(path), "--suite", "support-assistant")
+    return simulate(simulation_template, str(path), "--suite", "support-assistant")
 
 
 def printed_means(output: str) -> dict[str, float]:

@@ -72,9 +72,12 @@ def synthesis_key(settings: PipelineSettings, suites_dir: Path, stack_name: str)
     return digest.hexdigest()[:24]
 
 
-def synthesize_template(settings: PipelineSettings, suites_dir: Path, stack_name: str) -> str:
+def synthesize_template(
+    settings: PipelineSettings, stack_name: str, suites_dir: Path | None = None
+) -> str:
     """The stack's template as JSON text, synthesized in this process without asset bundling
-    (the simulation runs the handlers in-process, so no layer is built or copied)."""
+    (the simulation runs the handlers in-process, so no layer is built or copied); the
+    stack's own suites folder unless `suites_dir` is given."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     import aws_cdk as cdk
 
@@ -82,7 +85,8 @@ def synthesize_template(settings: PipelineSettings, suites_dir: Path, stack_name
 
     with tempfile.TemporaryDirectory(prefix="evalctl-synth-") as outdir:
         app = cdk.App(outdir=outdir, context={"aws:cdk:bundling-stacks": []})
-        EvaluationPipelineStack(app, stack_name, settings=settings, suites_dir=suites_dir)
+        folder = {"suites_dir": suites_dir} if suites_dir is not None else {}
+        EvaluationPipelineStack(app, stack_name, settings=settings, **folder)
         assembly = app.synth()
         path = Path(assembly.get_stack_by_name(stack_name).template_full_path)
         return path.read_text(encoding="utf-8")
@@ -111,7 +115,7 @@ def cached_template(
     with open(cache_dir / f".{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
-            text = synthesize_template(settings, suites_dir, stack_name)
+            text = synthesize_template(settings, stack_name, suites_dir)
             with tempfile.NamedTemporaryFile(
                 "w", dir=cache_dir, prefix=".synth-", suffix=".json", delete=False
             ) as scratch:
