@@ -25,6 +25,7 @@ from evalctl.render import render_summary
 from evalctl.run import Clients, execute, record_spreads
 from evalctl.simulate import EXAMPLE_DATASET
 from evalctl.simulation.aws import fake_aws
+from evalctl.simulation.bedrock_output import oriented
 from evalctl.simulation.judge import simulated_score
 from evalctl.simulation.pipeline import MOTO_CONFIG, Pipeline, deployed_pipeline
 from evalctl.stack import DEFAULT_STACK_NAME
@@ -109,10 +110,13 @@ def test_run_follows_the_execution_to_its_summary(template, capsys):
 def test_repeat_runs_the_same_records_and_reports_each_records_spread(template, tmp_path):
     seen: Counter = Counter()
 
-    def drifting_judge(record: dict, metric: str) -> float:
-        """The first run scores every record 1.0, the second 0.5: a spread of 0.5 each."""
+    def drifting_judge(record: dict, metric: str) -> float | None:
+        """The first run finds every answer perfect, the second half as good: a spread of 0.5
+        each. Oriented per metric (a perfect answer has harmfulness 0), so the better run is
+        better on every metric and passes whichever run is parsed first (the later one is
+        compared with the earlier as its history)."""
         seen[(record["prompt"], metric)] += 1
-        return 1.0 if seen[(record["prompt"], metric)] == 1 else 0.5
+        return oriented(metric, 1.0 if seen[(record["prompt"], metric)] == 1 else 0.5)
 
     manifest = tmp_path / "runs.json"
     with deployed(template, drifting_judge) as (pipeline, clients):
