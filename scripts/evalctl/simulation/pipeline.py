@@ -282,12 +282,15 @@ def _reused_clients() -> Callable[..., Any]:
     (botocore clients are thread-safe, and moto's ignores the state's credentials)."""
     made: dict[tuple[str, str], Any] = {}
     original = lambda_eval_utils.boto_client_for
+    # Making a client is not thread-safe (boto3's sessions are not); using one is.
+    lock = threading.Lock()
 
     def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         key = (region, service)
-        if key not in made:
-            made[key] = original(region=region, service=service)
-        return made[key]
+        with lock:
+            if key not in made:
+                made[key] = original(region=region, service=service)
+            return made[key]
 
     return boto_client_for
 
