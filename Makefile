@@ -21,7 +21,7 @@ TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup browser run synth plan simulate test lint scan security-tools format clean
+.PHONY: setup browser run synth plan simulate test pytest lint scan security-tools format clean
 
 # The HTML report is tested in a real headless browser: Debian's chromium package, driven by
 # Playwright with executable_path (Playwright's own browser download cannot work offline).
@@ -79,8 +79,12 @@ lint: setup
 # process (the controller and each xdist worker) about 6 s before its first test.
 PYTEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache
 
-test: lint
+# The test suite alone (what `make test` runs between lint and scan).
+pytest: setup
 	$(PYTEST_ENV) $(BIN)/pytest
+
+test: lint
+	$(MAKE) pytest
 	$(MAKE) scan
 
 # Every finding is either fixed or acknowledged with a reason in the resource's Metadata

@@ -37,7 +37,7 @@ else
   part "browser (apt chromium)" make browser
 fi
 part "lint + mypy" make lint
-part "pytest" .venv/bin/pytest -q
+part "pytest" make pytest
 part "synth + layer + cdk-nag" make synth
 part "security tools (uv)" make security-tools
 part "cfn-lint + checkov" make scan
