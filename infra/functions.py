@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
@@ -21,19 +20,17 @@ from evalcore.naming import STATE_MACHINE_ENV
 from evalcore.polling import HUMAN_MAX_WAIT_ENV, MAX_WAIT_ENV, MIN_WAIT_ENV
 from evalcore.run_limit import HUMAN_RUN_LIMIT_ENV, RUN_LIMIT_ENV
 from evalcore.shards import MAX_SHARDS_ENV
+from infra.asset_layout import CODE_EXCLUDES, LAMBDAS_DIR
 from infra.layer_bundling import layer_code
 from infra.nag import acknowledge, acknowledge_scanner, nag_resource_text
 from infra.service_role import BEDROCK_PRINCIPAL, evaluation_job_arn, suite_model_arns
 from infra.settings import PipelineSettings
 from infra.storage import PipelineBucket
 
-LAMBDAS_DIR = Path(__file__).resolve().parent.parent / "lambdas"
 REQUIREMENTS_FILE = LAMBDAS_DIR / "requirements.txt"
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
-# Tests, caches and the layer's requirements are not handler code.
-CODE_EXCLUDES = ["tests", "**/tests", "**/__pycache__", "*.pyc", "**/*.pyc", "requirements.txt"]
 
 
 @dataclass(frozen=True)

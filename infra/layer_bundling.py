@@ -9,7 +9,6 @@ the tests synthesize the stack many times and each synth stages the asset again.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -21,14 +20,10 @@ from typing import Any
 import aws_cdk as cdk
 import jsii
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CACHE_ROOT = REPO_ROOT / "build" / "layer-cache"
+from infra.asset_layout import COMPLETE_MARKER, layer_cache_dir, requirements_hash
+from infra.asset_layout import DEFAULT_LAYER_CACHE_ROOT as DEFAULT_CACHE_ROOT
+
 FALLBACK_IMAGE = "public.ecr.aws/sam/build-python3.12"
-COMPLETE_MARKER = ".complete"
-
-
-def requirements_hash(requirements_file: Path) -> str:
-    return hashlib.sha256(requirements_file.read_bytes()).hexdigest()
 
 
 @jsii.implements(cdk.ILocalBundling)
@@ -50,7 +45,7 @@ class PipLayerBundling:
 
     @property
     def cache_dir(self) -> Path:
-        return self.cache_root / requirements_hash(self.requirements_file)
+        return layer_cache_dir(self.requirements_file, self.cache_root)
 
     def pip_command(self, target: Path) -> list[str]:
         return [

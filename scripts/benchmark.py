@@ -418,26 +418,26 @@ def zipped_size(root: Path, excludes: list[str]) -> tuple[int, int]:
 
 
 def section_sizes(build_layer: bool) -> None:
-    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    from infra.functions import CODE_EXCLUDES
-    from infra.layer_bundling import COMPLETE_MARKER, PipLayerBundling
+    # infra.asset_layout imports no aws_cdk: measuring the assets costs no CDK start-up.
+    from infra.asset_layout import CODE_EXCLUDES, COMPLETE_MARKER, layer_cache_dir
 
     print("\n## f. Lambda asset and layer sizes (zip, deflate)")
     code, files = zipped_size(LAMBDAS, CODE_EXCLUDES)
     print(f"  code asset lambdas/: {code / 1e3:.0f} kB zipped, {files} files")
-    bundling = PipLayerBundling(LAMBDAS / "requirements.txt")
-    if not (bundling.cache_dir / COMPLETE_MARKER).exists():
+    cache_dir = layer_cache_dir(LAMBDAS / "requirements.txt")
+    if not (cache_dir / COMPLETE_MARKER).exists():
         if not build_layer:
             print("  layer: not built yet (run without --quick to build it with pip)")
             return
+        os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+        from infra.layer_bundling import PipLayerBundling
+
         with tempfile.TemporaryDirectory() as scratch:
-            bundling.try_bundle(scratch)
-    layer, files = zipped_size(bundling.cache_dir, [COMPLETE_MARKER, "__pycache__"])
+            PipLayerBundling(LAMBDAS / "requirements.txt").try_bundle(scratch)
+    layer, files = zipped_size(cache_dir, [COMPLETE_MARKER, "__pycache__"])
     print(f"  layer (requirements.txt): {layer / 1e6:.1f} MB zipped, {files} files")
     orjson_size = sum(
-        p.stat().st_size
-        for p in (bundling.cache_dir / "python").glob("orjson*/**/*")
-        if p.is_file()
+        p.stat().st_size for p in (cache_dir / "python").glob("orjson*/**/*") if p.is_file()
     )
     print(f"    of which orjson (unzipped): {orjson_size / 1e3:.0f} kB")
 

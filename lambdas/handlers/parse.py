@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -35,7 +35,7 @@ from evalcore.summary import Baseline, JobRef, ResultsSource, Summary
 from handlers import s3io
 from handlers.ledger import Ledger
 from handlers.run_end import log_run_finished, notify, publish_metrics
-from handlers.runtime import logger, tracer
+from handlers.runtime import CLOCK, logger, tracer
 
 
 class ResultsNotFound(Exception):
@@ -202,7 +202,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     document = summary.to_json()
     s3io.put_json(bucket, summary_key, document)
     logger.info("Wrote summary", extra={"summaryKey": summary_key, "passed": summary.passed})
-    if not ledger.mark_parsed(state.job_name, summary_key, datetime.now(UTC)):
+    if not ledger.mark_parsed(state.job_name, summary_key, CLOCK.now()):
         # Another parse of this run got there first and published; this one stays silent.
         return _already_parsed(state, summary_key)
     order = run_order(state, summary.generated_at)

@@ -7,7 +7,7 @@ state, so the stop step and failure.json name the one this run was held to.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -17,6 +17,7 @@ from evalcore.run_limit import is_overdue
 from evalcore.run_state import JobStatus, RunState
 from evalcore.suite import load_suite
 from handlers.runtime import (
+    CLOCK,
     bedrock_client,
     call_bedrock,
     logger,
@@ -41,7 +42,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     status = JobStatus(job["status"])
     created = job["creationTime"]
     logger.info("Evaluation job status", extra={"jobArn": state.job_arn, "status": status.value})
-    now = datetime.now(UTC)
+    now = CLOCK.now()
     limit = run_limits().for_suite(suite.kind, suite.max_run_hours)
     return state.evolve(
         # Past the run's limit the state machine stops the job (handlers.stop).

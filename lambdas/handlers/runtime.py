@@ -13,7 +13,9 @@ AWS call, worth turning on while chasing a latency problem.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,6 +44,30 @@ from evalcore.run_limit import (
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
+
+
+class Clock:
+    """The handlers' "now" for the run's limit and the job slots' leases: the system's UTC
+    clock, unless replaced for a while. The offline simulation replaces it with one running
+    faster (evalctl.simulation.clock) so a run limit can pass without a test sleeping
+    through it; nothing in a deployed function replaces it."""
+
+    def __init__(self) -> None:
+        self._source: Callable[[], datetime] | None = None
+
+    def now(self) -> datetime:
+        return self._source() if self._source is not None else datetime.now(UTC)
+
+    @contextmanager
+    def replaced(self, source: Callable[[], datetime]) -> Iterator[None]:
+        previous, self._source = self._source, source
+        try:
+            yield
+        finally:
+            self._source = previous
+
+
+CLOCK = Clock()
 
 TRACING_ENV_VAR = "POWERTOOLS_TRACE_ENABLED"
 

@@ -14,7 +14,6 @@ shard go on at once without touching the semaphore, `release` has nothing to giv
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -36,7 +35,15 @@ from evalcore.run_state import RunState
 from evalcore.shards import run_job_names
 from evalcore.suite import Suite, load_suite
 from handlers.ledger import Ledger
-from handlers.runtime import bedrock_client, call_bedrock, int_setting, logger, run_limits, tracer
+from handlers.runtime import (
+    CLOCK,
+    bedrock_client,
+    call_bedrock,
+    int_setting,
+    logger,
+    run_limits,
+    tracer,
+)
 
 
 def slot_holder(state: RunState) -> str:
@@ -57,7 +64,7 @@ def _suite(state: RunState) -> Suite:
 def acquire(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """`slotAcquired` true: the shard's job may be created (a slot is held, or needs none)."""
     state = RunState.from_json(event)
-    now = datetime.now(UTC)
+    now = CLOCK.now()
     holder = slot_holder(state)
     suite = _suite(state)
     run_limit = run_limits().for_suite(suite.kind, suite.max_run_hours)

@@ -66,10 +66,12 @@ def template(simulation_template) -> dict:
 
 
 @contextmanager
-def running(template: dict, scorer, **options) -> Iterator[Pipeline]:
+def running(template: dict, scorer, scaled_clock: bool = False, **options) -> Iterator[Pipeline]:
     with (
         fake_aws(scorer, mock_config=MOTO_CONFIG, **options) as world,
-        deployed_pipeline(template, world, wait_scale=WAIT_SCALE) as pipeline,
+        deployed_pipeline(
+            template, world, wait_scale=WAIT_SCALE, scaled_clock=scaled_clock
+        ) as pipeline,
     ):
         yield pipeline
 
@@ -283,8 +285,10 @@ def short_limit_template() -> dict:
 def test_a_job_that_never_finishes_is_stopped_at_the_limit_and_the_failure_sent(
     short_limit_template,
 ):
+    # The limit passes on the simulation's scaled clock: 4 s after 4 scaled polls, not 4 s of
+    # real time (evalctl.simulation.clock).
     with running(
-        short_limit_template, judge_by_prompt(QUALITY), polls_until_done=10**6
+        short_limit_template, judge_by_prompt(QUALITY), scaled_clock=True, polls_until_done=10**6
     ) as pipeline:
         world: World = pipeline.world
         execution = pipeline.run(pipeline.upload(KEY, dataset_rows()), timeout=60)

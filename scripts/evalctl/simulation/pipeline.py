@@ -16,13 +16,14 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any
 from unittest.mock import patch
 
 import boto3
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.stepfunctions.parser import models as stepfunctions_models
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
@@ -36,6 +37,7 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 from evalctl.simulation.aws import World
 from evalctl.simulation.bedrock_service import ACCOUNT
+from evalctl.simulation.clock import ScaledClock
 from evalctl.simulation.template import resources_of
 from evalctl.simulation.template_runtime import (
     REGION,
@@ -45,6 +47,7 @@ from evalctl.simulation.template_runtime import (
     event_pattern_matches,
     transform_input,
 )
+from handlers.runtime import CLOCK
 
 # What moto needs to run executions and call functions without Docker.
 MOTO_CONFIG = {
@@ -297,7 +300,7 @@ def _reused_clients() -> Callable[..., Any]:
 
 @contextmanager
 def deployed_pipeline(
-    template: dict, world: World, *, wait_scale: float = 1.0
+    template: dict, world: World, *, wait_scale: float = 1.0, scaled_clock: bool = False
 ) -> Iterator[Pipeline]:
     """The template deployed into `world`'s moto; moto's Lambda runs the real handlers while
     the context lasts (its invoke is patched on the class, and restored on exit).
@@ -305,6 +308,10 @@ def deployed_pipeline(
     `wait_scale` below 1 shortens every Wait state and every Retry interval by that factor
     (tests fake the clock rather than sleep through it); the run's logic is unchanged, since the
     Bedrock stand-in finishes a job after a number of polls, not of seconds.
+
+    `scaled_clock` also runs the clock that run limits are measured on (executions' start
+    times and the handlers' now) that many times faster (evalctl.simulation.clock), so a run
+    limit passes after as many scaled waits as it would in AWS.
     """
     runner = InProcessFunctions()
     with (
@@ -320,7 +327,14 @@ def deployed_pipeline(
         # parsed path is immutable, so one per path string serves every state of every run.
         patch.object(json_path, "parse", cache(json_path.parse)),
         patch.object(ExecutionWorker, "_get_evaluation_entrypoint", _programs_parsed_once()),
+        ExitStack() as clock_replaced,
     ):
+        if scaled_clock:
+            clock = ScaledClock(wait_scale)
+            clock_replaced.enter_context(
+                patch.object(stepfunctions_models, "datetime", clock.as_datetime_module())
+            )
+            clock_replaced.enter_context(CLOCK.replaced(clock.now))
         pipeline = Pipeline(template, world, runner)
         # Set once, before any execution: moto's threads read the environment meanwhile.
         with patch.dict(os.environ, runner.shared_environment()):
