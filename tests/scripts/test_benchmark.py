@@ -33,6 +33,7 @@ def test_quick_benchmark_prints_every_section_with_baselines_and_ratios():
         "handlers.parse:",
         "handlers.record_failure:",
         "evalctl summarize:",
+        "evalctl summarize, no bytecode cache:",
         "evalctl --help:",
         "code asset lambdas/:",
     ):
