@@ -144,6 +144,21 @@ class ResultMatcher:
             self._prompts += 1
             self._open.setdefault(key, deque()).append(number)
             self._first_line.setdefault(key, number)
+        # The dataset's lines per key as read, for `fresh` (observing consumes `_open`).
+        self._dataset = {key: tuple(numbers) for key, numbers in self._open.items()}
+
+    def fresh(self) -> ResultMatcher:
+        """A matcher over the same dataset with nothing observed: a model comparison matches
+        every model's rows against the one staged copy, which is read and indexed once."""
+        clone = object.__new__(ResultMatcher)
+        clone._dataset, clone._first_line, clone._prompts = (
+            self._dataset,
+            self._first_line,
+            self._prompts,
+        )
+        clone._open = {key: deque(numbers) for key, numbers in self._dataset.items()}
+        clone._rows, clone._duplicated, clone._unmatched = 0, [], []
+        return clone
 
     def observe(self, lines: Iterable[bytes | str], source: str) -> Iterator[bytes | str]:
         """Yield `lines` unchanged, so one read of an output file feeds both the aggregator

@@ -95,15 +95,18 @@ def aggregate_matched(
     staged_key: str,
     aggregator: ScoreAggregator,
     job: str = "the job",
+    matcher: ResultMatcher | None = None,
 ) -> MatchReport:
     """Feed every output row to the aggregator while matching it to its staged dataset line.
 
     Each group (one shard's files) is aggregated on its own and merged in, exactly as one
     aggregation of every row would have been. One read of each output file serves both.
     Raises `ResultsMismatch`, listing the dataset lines and output rows and naming `job`,
-    unless each staged line came back exactly once.
+    unless each staged line came back exactly once. `matcher`, a fresh one over the staged
+    dataset, spares reading it again (a comparison matches each model against one read).
     """
-    matcher = ResultMatcher(s3io.iter_lines(bucket, staged_key))
+    if matcher is None:
+        matcher = ResultMatcher(s3io.iter_lines(bucket, staged_key))
     for group in groups:
         shard = ScoreAggregator(
             low_score_threshold=aggregator.low_score_threshold,
@@ -156,9 +159,15 @@ def summarize_outputs(
             model: ScoreAggregator(low_score_threshold=suite.low_score_threshold)
             for model in models
         }
+        staged = ResultMatcher(s3io.iter_lines(bucket, state.staged_key))
         reports = [
             aggregate_matched(
-                bucket, model_outputs, state.staged_key, per_model[model], f"model {model}'s jobs"
+                bucket,
+                model_outputs,
+                state.staged_key,
+                per_model[model],
+                f"model {model}'s jobs",
+                matcher=staged.fresh(),
             )
             for model, model_outputs in model_groups(state, groups, models).items()
         ]

@@ -97,3 +97,16 @@ def test_a_mismatch_names_whose_output_it_is():
     report = matched({"m.pro/out.jsonl": [row("a"), row("b"), row("a")]})
     with pytest.raises(ResultsMismatch, match=r"^model m.pro's jobs returned 3 result row\(s\)"):
         report.raise_if_incomplete("s3://b/staged.jsonl", job="model m.pro's jobs")
+
+
+def test_a_fresh_matcher_matches_the_same_dataset_from_the_start():
+    """A comparison indexes the staged dataset once and matches each model on a fresh copy."""
+    matcher = ResultMatcher(DATASET)
+    complete = matcher.fresh()
+    list(matcher.observe([row("a")], source="short"))
+    list(complete.observe([row("a"), row("b"), row("a"), row("c", None)], source="full"))
+    assert not matcher.report().complete
+    assert complete.report().complete
+    assert (complete.report().prompts_submitted, complete.report().results_received) == (4, 4)
+    after = matcher.fresh()  # a fresh copy of a matcher that observed rows starts over
+    assert after.report().missing == ResultMatcher(DATASET).report().missing
