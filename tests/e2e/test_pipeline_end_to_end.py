@@ -314,7 +314,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "datasets"
 
 
 def example_rows(suite: str) -> list[dict]:
-    return [json.loads(line) for line in (EXAMPLES / f"{suite}.jsonl").read_text().splitlines()]
+    lines = (EXAMPLES / f"{suite}.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def rag_scorer(record: dict, metric: str):
@@ -452,7 +453,6 @@ def test_a_model_comparison_runs_one_job_per_model_from_one_upload(pipeline, cap
 # The human example, with reviewers who have been at it for two days (the stand-in reports
 # every job's creationTime that much earlier): the poll wait reaches the human cap.
 HUMAN_KEY = "datasets/human-compare/review-7.jsonl"
-HUMAN_DATASET = Path(__file__).resolve().parents[2] / "examples/datasets/human-compare.jsonl"
 HUMAN_POLL_CAP = 20  # seconds, scaled by WAIT_SCALE; the automated cap stays 1 s
 
 
@@ -469,7 +469,7 @@ def human_wait_template() -> dict:
 def test_a_human_job_waits_at_its_own_cap_holds_no_slot_and_ends_with_a_summary(
     human_wait_template,
 ):
-    rows = [json.loads(line) for line in HUMAN_DATASET.read_text().splitlines() if line.strip()]
+    rows = example_rows("human-compare")
     quality = {row["prompt"]: 0.8 for row in rows}
     with (
         fake_aws(
