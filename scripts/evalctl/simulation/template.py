@@ -2,13 +2,29 @@
 and synthesizing one once for every process that needs the same one.
 
 A synth costs seconds (importing aws_cdk's modules alone costs about five), and the end-to-end
-tests, `evalctl run`'s tests and the load test each want the stack's template, in several
-pytest-xdist workers. `cached_template` synthesizes a template once and keeps it on disk under
-build/ (git-ignored, removed by `make clean`), named by a hash of everything that shapes it:
-the settings, the suites, the stack name, the source of infra/ and lambdas/ (the code asset's
-hash is in the template) and the CDK libraries' versions. Any change to one of them is a new
-name, so a stale template is never read; a worker that finds the template made by another
-reads it without importing aws_cdk's constructs at all.
+tests, `evalctl run`'s tests, the load test and the infra tests each want a synthesized stack,
+in several pytest-xdist workers. `cached_template` synthesizes a template once and keeps it on
+disk under build/ (git-ignored, removed by `make clean`); `cached_directory` does the same for
+anything built into a folder (the infra tests' whole cloud assembly, cdk-nag's findings) and
+`cached_json` for a JSON value. Each entry is named by `synthesis_key`, a hash of everything
+that shapes it:
+
+- the settings (their repr: every field), the stack's name, and `inputs`: whatever else the
+  caller's synthesis depends on, as JSON (the CDK context given to the app, the arguments of a
+  construct synthesized alone);
+- the suites: every *.json of the suites folder, by name and content (not by folder, so a
+  pytest tmp folder with the same files is the same entry);
+- the source of infra/ and lambdas/ (the code asset's hash is in the template, the suites and
+  requirements shape IAM and the layer);
+- the code that synthesizes and records: this module, plus the files a caller names in `code`
+  (e.g. tests/infra/assembly.py, which decides what is synthesized and what is kept of it);
+- the versions of the libraries that synthesize (aws-cdk-lib, constructs, jsii, cdk-nag,
+  cdk-monitoring-constructs).
+
+Any change to one of them is a new name, so a stale entry is never read; a worker that finds
+the entry made by another reads it without importing aws_cdk's constructs at all. An entry is
+written aside and renamed into place under a lock file, so it appears whole or not at all and
+two processes asking at once build it once.
 """
 
 from __future__ import annotations
@@ -17,8 +33,10 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,9 +47,9 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # Next to build/layer-cache (infra/layer_bundling.py): both are caches of synthesis.
 TEMPLATE_CACHE_DIR = REPO_ROOT / "build" / "template-cache"
-# What a template is made of besides the settings and suites given to `cached_template`.
+# What a template is made of besides the settings, suites and inputs given to the key.
 SYNTHESIS_SOURCES = (REPO_ROOT / "infra", REPO_ROOT / "lambdas")
-SYNTHESIS_LIBRARIES = ("aws-cdk-lib", "constructs", "cdk-nag", "cdk-monitoring-constructs")
+SYNTHESIS_LIBRARIES = ("aws-cdk-lib", "constructs", "jsii", "cdk-nag", "cdk-monitoring-constructs")
 
 
 def resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -52,8 +70,15 @@ def _source_files(folders: Iterable[Path]) -> list[Path]:
     )
 
 
-def synthesis_key(settings: PipelineSettings, suites_dir: Path, stack_name: str) -> str:
-    """A hash of every input that shapes the synthesized template (see the module's doc)."""
+def synthesis_key(
+    settings: PipelineSettings,
+    suites_dir: Path,
+    stack_name: str,
+    *,
+    inputs: Mapping[str, Any] | None = None,
+    code: Iterable[Path] = (),
+) -> str:
+    """A hash of every input that shapes a synthesized stack (listed in the module's doc)."""
     digest = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -62,7 +87,10 @@ def synthesis_key(settings: PipelineSettings, suites_dir: Path, stack_name: str)
 
     add("settings", repr(settings).encode())
     add("stack", stack_name.encode())
+    add("inputs", json.dumps(dict(inputs or {}), sort_keys=True).encode())
     add("synthesizer", Path(__file__).read_bytes())
+    for path in sorted(Path(path).resolve() for path in code):
+        add(f"code:{path.relative_to(REPO_ROOT)}", path.read_bytes())
     for library in SYNTHESIS_LIBRARIES:
         add(library, metadata.version(library).encode())
     for path in _source_files(SYNTHESIS_SOURCES):
@@ -92,6 +120,16 @@ def synthesize_template(
         return path.read_text(encoding="utf-8")
 
 
+@contextmanager
+def _locked(cache_dir: Path, key: str) -> Iterator[None]:
+    """Processes asking for the same entry at once take turns, so the second reads what the
+    first wrote instead of building it again."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / f".{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def cached_template(
     settings: PipelineSettings,
     *,
@@ -99,25 +137,62 @@ def cached_template(
     stack_name: str = "E2E",
     cache_dir: Path = TEMPLATE_CACHE_DIR,
 ) -> dict[str, Any]:
-    """The template for these inputs: read from `cache_dir`, or synthesized once and stored.
-
-    Processes asking for the same template at once take turns on a lock file, so the second
-    reads what the first wrote instead of synthesizing it again; the file appears whole
-    (written aside, then renamed) or not at all.
-    """
+    """The template for these inputs: read from `cache_dir`, or synthesized once and stored
+    (written aside, then renamed: whole or not at all)."""
     if suites_dir is None:
         from evalcore.suite import DEFAULT_SUITES_DIR
 
         suites_dir = DEFAULT_SUITES_DIR
     key = synthesis_key(settings, suites_dir, stack_name)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"{stack_name}-{key}.json"
-    with open(cache_dir / f".{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _locked(cache_dir, key):
         if not path.exists():
             text = synthesize_template(settings, stack_name, suites_dir)
             with tempfile.NamedTemporaryFile(
                 "w", dir=cache_dir, prefix=".synth-", suffix=".json", delete=False
+            ) as scratch:
+                scratch.write(text)
+            os.replace(scratch.name, path)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def cached_directory(
+    name: str, key: str, build: Callable[[Path], None], *, cache_dir: Path = TEMPLATE_CACHE_DIR
+) -> Path:
+    """The folder `name-key` under `cache_dir`, filled once by `build(folder)`.
+
+    `build` fills a scratch folder beside the entry, which is renamed into place only when
+    `build` returns: a failed or interrupted build leaves no entry. An entry's content may be
+    large (a cloud assembly stages a 42 MB layer), so the entries of `name` under other keys,
+    which only older code of this checkout could read, are removed once the new one is in
+    place; `name` must therefore identify one kind of entry, one key per session.
+    """
+    path = cache_dir / f"{name}-{key}"
+    with _locked(cache_dir, key):
+        if not path.exists():
+            scratch = Path(tempfile.mkdtemp(dir=cache_dir, prefix=f".{name}-"))
+            try:
+                build(scratch)
+            except BaseException:
+                shutil.rmtree(scratch, ignore_errors=True)
+                raise
+            os.replace(scratch, path)
+            for stale in cache_dir.glob(f"{name}-*"):
+                if stale != path and stale.is_dir() and len(stale.name) == len(path.name):
+                    shutil.rmtree(stale, ignore_errors=True)
+    return path
+
+
+def cached_json(
+    name: str, key: str, build: Callable[[], Any], *, cache_dir: Path = TEMPLATE_CACHE_DIR
+) -> Any:
+    """The JSON value `build()` returns, computed once for `key` and kept as `name-key.json`."""
+    path = cache_dir / f"{name}-{key}.json"
+    with _locked(cache_dir, key):
+        if not path.exists():
+            text = json.dumps(build(), indent=1, sort_keys=True)
+            with tempfile.NamedTemporaryFile(
+                "w", dir=cache_dir, prefix=f".{name}-", suffix=".json", delete=False
             ) as scratch:
                 scratch.write(text)
             os.replace(scratch.name, path)
