@@ -1,75 +1,21 @@
-"""One synthesized pipeline stack shared by every infra test: synthesis takes seconds."""
+"""One synthesized pipeline stack shared by every infra test, read from a cache: synthesis
+takes seconds, so it happens once for all workers and runs until an input changes (see
+tests/infra/assembly.py for what the cache holds and why it is never stale)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
 
-from evalctl.simulation.template import resources_of
-from infra.nag import logical_id
-from infra.settings import PipelineSettings
-from infra.stack import EvaluationPipelineStack
+from tests.infra.assembly import SETTINGS, Synthesized, pipeline_assembly
 
-SETTINGS = PipelineSettings(
-    poll_min_wait_seconds=20,
-    poll_max_wait_seconds=300,
-    run_limit_seconds=6 * 3600,
-    execution_timeout_hours=12,
-    results_retention_days=200,
-)
+__all__ = ["SETTINGS", "Synthesized", "as_list", "render"]
 
 
-@dataclass
-class Synthesized:
-    stack: EvaluationPipelineStack
-    template: Template
-    json: dict[str, Any]
-    assembly_dir: Path
-
-    def resources(self, resource_type: str) -> dict[str, dict]:
-        return resources_of(self.json, resource_type)
-
-    def logical_id(self, construct) -> str:
-        return logical_id(construct)
-
-    def policy_statements(self, role_construct) -> list[dict]:
-        """Every statement of the inline and attached policies of one role."""
-        role_id = self.logical_id(role_construct)
-        role = self.json["Resources"][role_id]
-        statements = [
-            statement
-            for policy in role["Properties"].get("Policies", [])
-            for statement in policy["PolicyDocument"]["Statement"]
-        ]
-        for policy in self.resources("AWS::IAM::Policy").values():
-            if {"Ref": role_id} in policy["Properties"]["Roles"]:
-                statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
-        return statements
-
-
-@pytest.fixture(scope="package")
-def synthesized(tmp_path_factory) -> Synthesized:
-    outdir = tmp_path_factory.mktemp("cdk.out")
-    app = cdk.App(outdir=str(outdir))
-    stack = EvaluationPipelineStack(
-        app,
-        "Pipeline",
-        settings=SETTINGS,
-    )
-    assembly = app.synth()
-    template_file = Path(assembly.get_stack_by_name("Pipeline").template_full_path)
-    return Synthesized(
-        stack=stack,
-        template=Template.from_json(json.loads(template_file.read_text())),
-        json=json.loads(template_file.read_text()),
-        assembly_dir=outdir,
-    )
+@pytest.fixture(scope="session")
+def synthesized() -> Synthesized:
+    return pipeline_assembly()
 
 
 def as_list(value: Any) -> list:

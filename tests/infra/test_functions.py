@@ -31,13 +31,13 @@ COMMON_ENVIRONMENT = {
 
 
 def function_properties(synthesized, name: str) -> dict:
-    logical_id = synthesized.logical_id(getattr(synthesized.stack.functions, name))
+    logical_id = synthesized.logical_id(synthesized.parts.functions[name].path)
     return synthesized.json["Resources"][logical_id]["Properties"]
 
 
 def test_the_stack_exposes_exactly_the_pipelines_functions(synthesized):
-    functions = synthesized.stack.functions
-    assert [f.node.id for f in functions.all] == [
+    parts = synthesized.parts
+    assert [function.path.rsplit("/", 1)[-1] for function in parts.all_functions] == [
         "SubmitFunction",
         "AcquireSlotFunction",
         "SubmitJobFunction",
@@ -50,7 +50,7 @@ def test_the_stack_exposes_exactly_the_pipelines_functions(synthesized):
         "ReleaseLeakedSlotsFunction",
         "StartFunction",
     ]
-    assert all(getattr(functions, name) in functions.all for name in HANDLERS)
+    assert all(parts.functions[name] in parts.all_functions for name in HANDLERS)
 
 
 @pytest.mark.parametrize("name", sorted(HANDLERS))
@@ -74,7 +74,7 @@ def test_each_function_has_the_pipeline_environment(synthesized, name):
     variables = function_properties(synthesized, name)["Environment"]["Variables"]
     expected = {
         **COMMON_ENVIRONMENT,
-        "DATA_BUCKET": {"Ref": synthesized.logical_id(synthesized.stack.bucket)},
+        "DATA_BUCKET": {"Ref": synthesized.logical_id(synthesized.parts.bucket)},
         "POLL_MIN_WAIT_SECONDS": str(SETTINGS.poll_min_wait_seconds),
         "POLL_MAX_WAIT_SECONDS": str(SETTINGS.poll_max_wait_seconds),
         "RUN_LIMIT_SECONDS": str(SETTINGS.run_limit_seconds),
@@ -83,16 +83,16 @@ def test_each_function_has_the_pipeline_environment(synthesized, name):
         "MAX_CONCURRENT_JOBS": str(SETTINGS.max_concurrent_jobs),
         "SLOT_WAIT_SECONDS": str(SETTINGS.slot_wait_seconds),
         "MAX_SHARDS_PER_RUN": str(SETTINGS.max_shards_per_run),
-        "LEDGER_TABLE": {"Ref": synthesized.logical_id(synthesized.stack.ledger)},
+        "LEDGER_TABLE": {"Ref": synthesized.logical_id(synthesized.parts.ledger)},
     }
     if name == "start":
-        machine = synthesized.logical_id(synthesized.stack.state_machine)
+        machine = synthesized.logical_id(synthesized.parts.state_machine)
         expected["STATE_MACHINE_ARN"] = {"Ref": machine}
     if name in ("submit", "submit_job"):
-        role_id = synthesized.logical_id(synthesized.stack.service_role)
+        role_id = synthesized.logical_id(synthesized.parts.service_role)
         expected["EVALUATION_ROLE_ARN"] = {"Fn::GetAtt": [role_id, "Arn"]}
     if name in ("parse", "record_failure"):  # the Lambdas that end a run notify
-        topic = synthesized.stack.observability.topic
+        topic = synthesized.parts.topic
         expected["NOTIFICATION_TOPIC_ARN"] = {"Ref": synthesized.logical_id(topic)}
     assert variables == expected
 

@@ -47,7 +47,7 @@ def resources_of(statements: list[dict]) -> set[str]:
 
 
 def bucket(synthesized) -> str:
-    return "${" + synthesized.logical_id(synthesized.stack.bucket) + ".Arn}"
+    return "${" + synthesized.logical_id(synthesized.parts.bucket) + ".Arn}"
 
 
 def test_the_suites_still_name_the_models_these_tests_expect():
@@ -63,7 +63,7 @@ def test_the_suites_still_name_the_models_these_tests_expect():
 
 
 def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_role(synthesized):
-    role = synthesized.json["Resources"][synthesized.logical_id(synthesized.stack.service_role)]
+    role = synthesized.json["Resources"][synthesized.logical_id(synthesized.parts.service_role)]
     (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Action"] == "sts:AssumeRole"
     assert statement["Principal"] == {"Service": "bedrock.amazonaws.com"}
@@ -75,7 +75,7 @@ def test_only_bedrock_evaluation_jobs_of_this_account_may_assume_the_service_rol
 
 
 def test_the_service_role_reads_staged_copies_not_uploads_and_writes_results_only(synthesized):
-    by_action = grants(synthesized, synthesized.stack.service_role)
+    by_action = grants(synthesized, synthesized.parts.service_role)
     arn = bucket(synthesized)
     assert resources_of(by_action["s3:GetObject"]) == {f"{arn}/staging/*", f"{arn}/results/*"}
     assert resources_of(by_action["s3:PutObject"]) == {f"{arn}/results/*"}
@@ -88,7 +88,7 @@ def test_the_service_role_reads_staged_copies_not_uploads_and_writes_results_onl
 
 
 def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
-    by_action = grants(synthesized, synthesized.stack.service_role)
+    by_action = grants(synthesized, synthesized.parts.service_role)
     # The judge-job page's actions: a judge job runs its prompts as batch inference jobs.
     for action in (
         "bedrock:InvokeModel",
@@ -127,12 +127,12 @@ def test_the_service_role_invokes_exactly_the_suite_models(synthesized):
 
 
 def function_grants(synthesized, name: str) -> dict[str, list[dict]]:
-    return grants(synthesized, getattr(synthesized.stack.functions, name).role)
+    return grants(synthesized, synthesized.parts.functions[name].role)
 
 
 def log_group_arn(synthesized, name: str) -> str:
     function = synthesized.json["Resources"][
-        synthesized.logical_id(getattr(synthesized.stack.functions, name))
+        synthesized.logical_id(synthesized.parts.functions[name].path)
     ]
     return "${" + function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"] + ".Arn}"
 
@@ -147,9 +147,9 @@ def common_actions(synthesized, name: str, by_action: dict) -> None:
 
 
 def test_function_roles_have_no_managed_policies(synthesized):
-    for function in synthesized.stack.functions.all:
+    for function in synthesized.parts.all_functions:
         role = synthesized.json["Resources"][synthesized.logical_id(function.role)]
-        assert not role["Properties"].get("ManagedPolicyArns"), function.node.path
+        assert not role["Properties"].get("ManagedPolicyArns"), function.path
 
 
 def test_submit_reads_datasets_and_writes_shards_only(synthesized):
@@ -170,7 +170,7 @@ def test_submit_reads_datasets_and_writes_shards_only(synthesized):
 
 
 def ledger_table(synthesized) -> str:
-    return "${" + synthesized.logical_id(synthesized.stack.ledger) + ".Arn}"
+    return "${" + synthesized.logical_id(synthesized.parts.ledger) + ".Arn}"
 
 
 LEDGER_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
@@ -213,7 +213,7 @@ def test_collect_shards_needs_no_grant(synthesized):
 def test_start_may_only_start_the_pipelines_state_machine(synthesized):
     by_action = function_grants(synthesized, "start")
     common_actions(synthesized, "start", by_action)
-    machine = "${" + synthesized.logical_id(synthesized.stack.state_machine) + "}"
+    machine = "${" + synthesized.logical_id(synthesized.parts.state_machine) + "}"
     assert resources_of(by_action.pop("states:StartExecution")) == {machine}
     assert by_action == {}
 
@@ -231,7 +231,7 @@ def test_submit_job_creates_jobs_for_suite_models_and_passes_only_the_service_ro
     assert resources_of(by_action.pop("bedrock:ListEvaluationJobs")) == {"*"}
     (pass_role,) = by_action.pop("iam:PassRole")
     assert pass_role["Resource"] == (
-        "${" + synthesized.logical_id(synthesized.stack.service_role) + ".Arn}"
+        "${" + synthesized.logical_id(synthesized.parts.service_role) + ".Arn}"
     )
     assert pass_role["Condition"] == {
         "StringEquals": {"iam:PassedToService": "bedrock.amazonaws.com"}
@@ -248,9 +248,8 @@ def test_poll_only_reads_evaluation_jobs(synthesized):
 
 def pop_notification_grants(synthesized, by_action) -> None:
     """The end-of-run message: publish to the one topic, with its KMS key (no wildcards)."""
-    observability = synthesized.stack.observability
-    topic = "${" + synthesized.logical_id(observability.topic) + "}"
-    key = "${" + synthesized.logical_id(observability.node.find_child("AlarmTopic").key) + ".Arn}"
+    topic = "${" + synthesized.logical_id(synthesized.parts.topic) + "}"
+    key = "${" + synthesized.logical_id(synthesized.parts.topic_key) + ".Arn}"
     assert resources_of(by_action.pop("sns:Publish")) == {topic}
     assert resources_of(by_action.pop("kms:GenerateDataKey")) == {key}
     assert resources_of(by_action.pop("kms:Decrypt")) == {key}
@@ -286,13 +285,13 @@ def test_record_failure_writes_reports_and_reads_jobs_only(synthesized):
 
 
 def test_the_state_machine_may_invoke_only_the_workflows_functions(synthesized):
-    by_action = grants(synthesized, synthesized.stack.state_machine.role)
-    stack_functions = synthesized.stack.functions
+    by_action = grants(synthesized, synthesized.parts.state_machine_role)
+    stack_functions = synthesized.parts.functions
     functions = {
-        "${" + synthesized.logical_id(fn) + ".Arn}"
-        for fn in stack_functions.all
+        "${" + synthesized.logical_id(fn.path) + ".Arn}"
+        for fn in synthesized.parts.all_functions
         # started by EventBridge rules, never by the state machine
-        if fn not in (stack_functions.start, stack_functions.release_leaked_slots)
+        if fn not in (stack_functions["start"], stack_functions["release_leaked_slots"])
     }
     assert resources_of(by_action["lambda:InvokeFunction"]) == functions | {
         f"{arn}:*" for arn in functions

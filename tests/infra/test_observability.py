@@ -49,7 +49,7 @@ def alarms_by_name(synthesized) -> dict[str, dict[str, Any]]:
 
 
 def topic_ref(synthesized) -> dict[str, str]:
-    return {"Ref": synthesized.logical_id(synthesized.stack.observability.topic)}
+    return {"Ref": synthesized.logical_id(synthesized.parts.topic)}
 
 
 def dims(*pairs: tuple[str, str]) -> list[dict[str, str]]:
@@ -269,11 +269,11 @@ def test_bedrock_alarms_for_every_model_the_suites_name(synthesized, shipped_sui
 def test_pipeline_alarms_fire_on_the_first_failure(synthesized):
     alarms = alarms_by_name(synthesized)
     topic = topic_ref(synthesized)
-    stack = synthesized.stack
+    parts = synthesized.parts
     dimension_values = {
-        "AWS/States": ("StateMachineArn", {"Ref": synthesized.logical_id(stack.state_machine)}),
+        "AWS/States": ("StateMachineArn", {"Ref": synthesized.logical_id(parts.state_machine)}),
         **{
-            name: ("FunctionName", {"Ref": synthesized.logical_id(getattr(stack.functions, name))})
+            name: ("FunctionName", {"Ref": synthesized.logical_id(parts.functions[name].path)})
             for name in FUNCTIONS
         },
     }
@@ -292,7 +292,7 @@ def test_pipeline_alarms_fire_on_the_first_failure(synthesized):
         assert alarm["AlarmActions"] == [topic]
         assert "failure.json" in alarm["AlarmDescription"]
 
-    rule = synthesized.stack.node.find_child("DatasetUploadTrigger").rule
+    rule = synthesized.parts.upload_rule
     expect_alarm(
         alarms[f"{STACK}-TriggerFailedInvocations"],
         namespace="AWS/Events",
@@ -380,8 +380,8 @@ def test_bedrock_dashboard_has_every_runtime_metric_of_every_model(synthesized, 
 
 def test_pipeline_health_dashboard_shows_executions_functions_and_the_rule(synthesized):
     body = dashboard(synthesized, "PipelineHealth")
-    stack = synthesized.stack
-    machine = {"StateMachineArn": "${" + synthesized.logical_id(stack.state_machine) + "}"}
+    parts = synthesized.parts
+    machine = {"StateMachineArn": "${" + synthesized.logical_id(parts.state_machine) + "}"}
     for metric in (
         "ExecutionsStarted",
         "ExecutionsSucceeded",
@@ -391,12 +391,10 @@ def test_pipeline_health_dashboard_shows_executions_functions_and_the_rule(synth
     ):
         assert widgets_with(body, "AWS/States", metric, machine), metric
     for name in FUNCTIONS:
-        function = {
-            "FunctionName": "${" + synthesized.logical_id(getattr(stack.functions, name)) + "}"
-        }
+        function = {"FunctionName": "${" + synthesized.logical_id(parts.functions[name].path) + "}"}
         for metric in ("Errors", "Throttles", "Duration"):
             assert widgets_with(body, "AWS/Lambda", metric, function), (name, metric)
-    rule = stack.node.find_child("DatasetUploadTrigger").rule
+    rule = parts.upload_rule
     assert widgets_with(
         body,
         "AWS/Events",
@@ -406,9 +404,8 @@ def test_pipeline_health_dashboard_shows_executions_functions_and_the_rule(synth
 
 
 def test_the_alarm_topic_is_encrypted_and_tls_only(synthesized):
-    observability = synthesized.stack.observability
     (topic,) = synthesized.resources("AWS::SNS::Topic").values()
-    key_id = synthesized.logical_id(observability.node.find_child("AlarmTopic").key)
+    key_id = synthesized.logical_id(synthesized.parts.topic_key)
     assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     (policy,) = synthesized.resources("AWS::SNS::TopicPolicy").values()
     (deny,) = [
@@ -436,10 +433,9 @@ def test_pipeline_queries_cover_every_pipeline_log_group(synthesized):
     assert set(queries) == {
         f"{STACK}/{n}" for n in ("RunsBySuite", "FailuresByReason", "SlowestSteps")
     }
-    stack = synthesized.stack
+    parts = synthesized.parts
     groups = [
-        {"Ref": synthesized.logical_id(getattr(stack.functions, name).log_group)}
-        for name in FUNCTIONS
+        {"Ref": synthesized.logical_id(parts.functions[name].log_group)} for name in FUNCTIONS
     ]
     for query in queries.values():
         assert all(group in query["LogGroupNames"] for group in groups)
@@ -457,18 +453,18 @@ def test_the_pipeline_metrics_are_charted(synthesized):
 
 
 def test_the_lambdas_that_end_a_run_may_publish_to_the_topic(synthesized):
-    stack = synthesized.stack
+    parts = synthesized.parts
     topic = topic_ref(synthesized)
     key_arn = {
         "Fn::GetAtt": [
-            synthesized.logical_id(stack.observability.node.find_child("AlarmTopic").key),
+            synthesized.logical_id(parts.topic_key),
             "Arn",
         ]
     }
     functions = synthesized.resources("AWS::Lambda::Function")
     for name in FUNCTIONS:
-        function = getattr(stack.functions, name)
-        environment = functions[synthesized.logical_id(function)]["Properties"]["Environment"]
+        function = parts.functions[name]
+        environment = functions[synthesized.logical_id(function.path)]["Properties"]["Environment"]
         statements = synthesized.policy_statements(function.role)
         publishes = [s for s in statements if "sns:Publish" in as_list(s["Action"])]
         if name in ("parse", "record_failure"):
@@ -482,24 +478,24 @@ def test_the_lambdas_that_end_a_run_may_publish_to_the_topic(synthesized):
 
 
 def test_timed_out_and_aborted_executions_reach_record_failure(synthesized):
-    stack = synthesized.stack
-    rule = stack.observability.notifications.rule
+    parts = synthesized.parts
+    rule = parts.unfinished_execution_rule
     properties = synthesized.json["Resources"][synthesized.logical_id(rule)]["Properties"]
     assert properties["EventPattern"] == {
         "source": ["aws.states"],
         "detail-type": ["Step Functions Execution Status Change"],
         "detail": {
             "status": ["TIMED_OUT", "ABORTED"],
-            "stateMachineArn": [{"Ref": synthesized.logical_id(stack.state_machine)}],
+            "stateMachineArn": [{"Ref": synthesized.logical_id(parts.state_machine)}],
         },
     }
     # record_failure writes failure.json and notifies; release_leaked_slots stops the
     # execution's jobs and frees their job slots.
     record_failure, release_leaked = properties["Targets"]
-    queue = synthesized.logical_id(stack.node.find_child("DatasetUploadTrigger").dead_letter_queue)
+    queue = synthesized.logical_id(parts.dead_letter_queue)
     for target, function in (
-        (record_failure, stack.functions.record_failure),
-        (release_leaked, stack.functions.release_leaked_slots),
+        (record_failure, parts.functions["record_failure"].path),
+        (release_leaked, parts.functions["release_leaked_slots"].path),
     ):
         assert target["Arn"] == {"Fn::GetAtt": [synthesized.logical_id(function), "Arn"]}
         assert "Input" not in target and "InputTransformer" not in target  # the whole event

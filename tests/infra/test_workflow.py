@@ -226,9 +226,7 @@ def test_the_execution_timeout_outlasts_the_longest_run_a_shipped_suite_may_have
 @pytest.mark.parametrize("state", sorted(TASK_FUNCTIONS))
 def test_each_task_invokes_its_function_with_the_whole_state(synthesized, states, state):
     task = states[state]
-    function_id = synthesized.logical_id(
-        getattr(synthesized.stack.functions, TASK_FUNCTIONS[state])
-    )
+    function_id = synthesized.logical_id(synthesized.parts.functions[TASK_FUNCTIONS[state]].path)
     assert task["Type"] == "Task"
     assert task["Resource"] == "arn:${AWS::Partition}:states:::lambda:invoke"
     assert task["Parameters"] == {"FunctionName": "${" + function_id + ".Arn}", "Payload.$": "$"}
