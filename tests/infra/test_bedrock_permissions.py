@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
+from pathlib import Path
+
 import pytest
-from aws_cdk import aws_s3 as s3
-from aws_cdk.assertions import Template
 
 from evalcore.suite import DEFAULT_SUITES_DIR
 from infra.bedrock_permissions import (
@@ -15,8 +14,8 @@ from infra.bedrock_permissions import (
     model_actions,
     needs_bucket_cors,
 )
-from infra.service_role import EvaluationServiceRole
 from infra.stack import suite_job_kinds, suite_output_keys
+from tests.infra.assembly import cached_synthesis
 from tests.infra.conftest import as_list, render
 
 MODELS = frozenset({"us.anthropic.claude-haiku-4-5-20251001-v1:0", "us.amazon.nova-lite-v1:0"})
@@ -95,8 +94,22 @@ PAGES = {
 }
 
 
-def role_statements(job_kinds: frozenset[JobKind]) -> dict[str, dict]:
+# Every set of kinds a test synthesizes the role alone for: each kind, and all of them.
+KIND_SETS = [frozenset({kind}) for kind in JobKind] + [frozenset(JobKind)]
+
+
+def kinds_key(job_kinds: frozenset[JobKind]) -> str:
+    return "+".join(sorted(job_kinds))
+
+
+def synthesize_role(job_kinds: frozenset[JobKind]) -> dict[str, dict]:
     """Synthesize the role alone for these kinds: Sid -> rendered statement."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk.assertions import Template
+
+    from infra.service_role import EvaluationServiceRole
+
     app = cdk.App()
     stack = cdk.Stack(app, "RoleOnly")
     bucket = s3.Bucket(stack, "Bucket")
@@ -106,9 +119,24 @@ def role_statements(job_kinds: frozenset[JobKind]) -> dict[str, dict]:
     return {s["Sid"]: render(s) for s in policy["PolicyDocument"]["Statement"]}
 
 
+def synthesize_roles() -> dict[str, dict[str, dict]]:
+    return {kinds_key(kinds): synthesize_role(kinds) for kinds in KIND_SETS}
+
+
+@pytest.fixture(scope="module")
+def roles() -> dict[str, dict[str, dict]]:
+    """The role synthesized alone for each of KIND_SETS, once per content key."""
+    return cached_synthesis("role-only", synthesize_roles, code=Path(__file__))
+
+
+def role_statements(roles: dict, job_kinds: frozenset[JobKind]) -> dict[str, dict]:
+    """Sid -> rendered statement of the role synthesized alone for these kinds (a copy)."""
+    return dict(roles[kinds_key(job_kinds)])
+
+
 @pytest.mark.parametrize("kind", list(JobKind))
-def test_each_kind_grants_exactly_its_documented_actions(kind):
-    statements = role_statements(frozenset({kind}))
+def test_each_kind_grants_exactly_its_documented_actions(roles, kind):
+    statements = role_statements(roles, frozenset({kind}))
     documented_model_actions, documented_extra = DOCUMENTED[kind]
     invoke = statements.pop("InvokeSuiteModels")
     assert set(as_list(invoke["Action"])) == documented_model_actions
@@ -137,8 +165,8 @@ def test_each_row_names_its_documentation_page(kind):
     )
 
 
-def test_several_kinds_get_the_union_once():
-    statements = role_statements(frozenset(JobKind))
+def test_several_kinds_get_the_union_once(roles):
+    statements = role_statements(roles, frozenset(JobKind))
     assert set(as_list(statements["InvokeSuiteModels"]["Action"])) == set().union(
         *(actions for actions, _ in DOCUMENTED.values())
     )
@@ -148,6 +176,11 @@ def test_several_kinds_get_the_union_once():
 
 
 def test_a_role_for_no_kind_is_refused():
+    import aws_cdk as cdk
+    from aws_cdk import aws_s3 as s3
+
+    from infra.service_role import EvaluationServiceRole
+
     app = cdk.App()
     stack = cdk.Stack(app, "RoleOnly")
     with pytest.raises(ValueError, match="job_kinds is empty"):
@@ -162,7 +195,7 @@ def test_only_human_jobs_need_cors():
 
 def test_the_stack_serves_the_kinds_the_shipped_suites_are(synthesized):
     assert suite_job_kinds(DEFAULT_SUITES_DIR) == set(JobKind)
-    role_id = synthesized.logical_id(synthesized.stack.service_role)
+    role_id = synthesized.logical_id(synthesized.parts.service_role)
     (policy,) = synthesized.json["Resources"][role_id]["Properties"]["Policies"]
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     assert set(statements["InvokeSuiteModels"]["Action"]) == set(model_actions(set(JobKind)))

@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk.assertions import Template
 
 from evalcore.suite import load_all_suites
-from infra.observability.settings import ObservabilitySettings
-from infra.stack import EvaluationPipelineStack
-from tests.infra.conftest import Synthesized
+from tests.infra.assembly import Synthesized, cached_assembly
 from tests.infra.test_observability import (
     STACK,
     alarms_by_name,
@@ -50,13 +46,6 @@ def write_suite(directory: Path, suite: dict) -> None:
     (directory / f"{suite['name']}.json").write_text(json.dumps(suite), encoding="utf-8")
 
 
-def synthesize(suites_dir: Path, context: dict) -> Synthesized:
-    app = cdk.App(context=context)
-    stack = EvaluationPipelineStack(app, STACK, suites_dir=suites_dir)
-    template = Template.from_stack(stack)
-    return Synthesized(stack=stack, template=template, json=template.to_json(), assembly_dir=Path())
-
-
 @pytest.fixture(scope="module")
 def extra_dir(tmp_path_factory) -> Path:
     suites_dir = tmp_path_factory.mktemp("suites")
@@ -66,7 +55,15 @@ def extra_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def extra(extra_dir) -> Synthesized:
-    return synthesize(extra_dir, CONTEXT)
+    """The stack with the extra suite and CONTEXT, synthesized once per content key (the
+    suite file's content, not its tmp folder, is in the key). The alarms, queries and
+    subscription these tests read need no asset, so none is bundled."""
+    return cached_assembly(
+        "observability-extra",
+        suites_dir=extra_dir,
+        stack_name=STACK,
+        context={**CONTEXT, "aws:cdk:bundling-stacks": []},
+    )
 
 
 def test_an_extra_suite_metric_and_ceiling_get_alarms_and_widgets(extra, extra_dir):
@@ -129,9 +126,19 @@ def test_bedrock_invocation_log_queries_read_the_named_log_group(extra):
 
 
 def test_staleness_beyond_what_cloudwatch_can_evaluate_is_refused(tmp_path):
+    """Refused by SuiteAlarms, which the stack builds for every suite file (the test above):
+    only it is constructed here, not the whole stack, to reach the refusal."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_sns as sns
+
+    from infra.observability.alarms import SuiteAlarms
+
     write_suite(tmp_path, {**EXTRA_SUITE, "maxDaysBetweenRuns": 8})
+    (suite,) = load_all_suites(tmp_path)
+    stack = cdk.Stack(cdk.App(), STACK)
+    topic = sns.Topic(stack, "Topic")
     with pytest.raises(ValueError, match=r"extra\.json: maxDaysBetweenRuns is 8.*1 to 7"):
-        synthesize(tmp_path, {})
+        SuiteAlarms(stack, "SuiteExtra", suite=suite, topic=topic, name_prefix=STACK)
 
 
 @pytest.mark.parametrize(
@@ -143,11 +150,19 @@ def test_staleness_beyond_what_cloudwatch_can_evaluate_is_refused(tmp_path):
     ],
 )
 def test_bad_context_values_are_named(context, message):
+    import aws_cdk as cdk
+
+    from infra.observability.settings import ObservabilitySettings
+
     app = cdk.App(context=context)
     with pytest.raises(ValueError, match=message):
         ObservabilitySettings.from_context(app)
 
 
 def test_defaults_without_context():
+    import aws_cdk as cdk
+
+    from infra.observability.settings import ObservabilitySettings
+
     settings = ObservabilitySettings.from_context(cdk.App())
     assert settings == ObservabilitySettings()

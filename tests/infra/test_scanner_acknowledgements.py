@@ -6,12 +6,12 @@ acknowledged here; these tests hold the acknowledgements themselves to account.
 
 from __future__ import annotations
 
-import aws_cdk as cdk
+from pathlib import Path
+
 import pytest
-from aws_cdk import aws_sqs as sqs
-from aws_cdk.assertions import Template
 
 from infra.nag import MIN_REASON_LENGTH, SCANNER_REASONS_KEY, acknowledge_scanner
+from tests.infra.assembly import cached_synthesis
 
 # Every finding the stack acknowledges, by resource type: a new acknowledgement is a decision
 # a reviewer should see in this diff.
@@ -61,11 +61,16 @@ def test_the_acknowledged_findings_are_exactly_the_reviewed_ones(synthesized):
 
 
 def test_the_pipeline_bucket_itself_needs_no_acknowledgement(synthesized):
-    bucket = synthesized.json["Resources"][synthesized.logical_id(synthesized.stack.bucket)]
+    bucket = synthesized.json["Resources"][synthesized.logical_id(synthesized.parts.bucket)]
     assert "checkov" not in bucket.get("Metadata", {})
 
 
 def queue_metadata(*calls: dict) -> dict:
+    """Acknowledge on a queue in a bare stack, then synthesize it: the queue's Metadata."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_sqs as sqs
+    from aws_cdk.assertions import Template
+
     stack = cdk.Stack(cdk.App(), "One")
     queue = sqs.Queue(stack, "Queue")
     for call in calls:
@@ -74,13 +79,20 @@ def queue_metadata(*calls: dict) -> dict:
     return resource["Metadata"]
 
 
+REASON = "a reason long enough to say specifically why this stays"
+ACCUMULATING = (
+    {"checkov_id": "CKV_AWS_1", "reason": REASON},
+    {"checkov_id": "CKV_AWS_2", "reason": REASON + "!"},
+    {"cfn_lint_id": "W1", "reason": REASON},
+)
+
+
 def test_acknowledgements_accumulate_on_the_l1_resource():
-    reason = "a reason long enough to say specifically why this stays"
-    metadata = queue_metadata(
-        {"checkov_id": "CKV_AWS_1", "reason": reason},
-        {"checkov_id": "CKV_AWS_2", "reason": reason + "!"},
-        {"cfn_lint_id": "W1", "reason": reason},
+    # Synthesized once per content key (this module's source is in it).
+    metadata = cached_synthesis(
+        "scanner-queue", lambda: queue_metadata(*ACCUMULATING), code=Path(__file__)
     )
+    reason = REASON
     assert metadata["checkov"] == {
         "skip": [
             {"id": "CKV_AWS_1", "comment": reason},

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
-import pytest
-from aws_cdk.assertions import Match, Template
+from pathlib import Path
 
-from infra.storage import PipelineBucket
+import pytest
+
+from tests.infra.assembly import cached_synthesis
 from tests.infra.conftest import SETTINGS, render
 
 
 def bucket_id(synthesized) -> str:
-    return synthesized.logical_id(synthesized.stack.bucket)
+    return synthesized.logical_id(synthesized.parts.bucket)
 
 
 def test_the_bucket_is_private_encrypted_versioned_and_retained(synthesized):
@@ -32,20 +32,20 @@ def test_the_bucket_is_private_encrypted_versioned_and_retained(synthesized):
         "EventBridgeConfiguration": {"EventBridgeEnabled": True}
     }
     logging = render(properties["LoggingConfiguration"])
-    access_logs_id = synthesized.logical_id(
-        synthesized.stack.node.find_child("Storage").access_logs
-    )
+    access_logs_id = synthesized.logical_id(synthesized.parts.access_logs)
     assert logging["DestinationBucketName"] == "${" + access_logs_id + "}"
 
 
 def test_no_custom_resource_is_needed_for_eventbridge_notifications(synthesized):
     assert not synthesized.resources("Custom::S3BucketNotifications")
     assert set(synthesized.resources("AWS::Lambda::Function")) == {
-        synthesized.logical_id(fn) for fn in synthesized.stack.functions.all
+        synthesized.logical_id(fn.path) for fn in synthesized.parts.all_functions
     }
 
 
 def test_the_bucket_denies_requests_without_tls(synthesized):
+    from aws_cdk.assertions import Match
+
     synthesized.template.has_resource_properties(
         "AWS::S3::BucketPolicy",
         {
@@ -73,8 +73,13 @@ def test_the_shipped_stack_has_cors_because_a_suite_is_a_human_job(synthesized):
     assert "CorsConfiguration" in properties
 
 
-@pytest.mark.parametrize("cors_for_human_jobs", [False, True])
-def test_cors_is_the_documented_rule_only_when_human_jobs_need_it(cors_for_human_jobs):
+def synthesize_storage(cors_for_human_jobs: bool) -> dict:
+    """The properties of the bucket of PipelineBucket synthesized alone."""
+    import aws_cdk as cdk
+    from aws_cdk.assertions import Template
+
+    from infra.storage import PipelineBucket
+
     stack = cdk.Stack(cdk.App(), "StorageOnly")
     storage = PipelineBucket(
         stack,
@@ -83,9 +88,26 @@ def test_cors_is_the_documented_rule_only_when_human_jobs_need_it(cors_for_human
         cors_for_human_jobs=cors_for_human_jobs,
     )
     template = Template.from_stack(stack).to_json()
-    properties = template["Resources"][stack.resolve(storage.bucket.node.default_child.logical_id)][
+    return template["Resources"][stack.resolve(storage.bucket.node.default_child.logical_id)][
         "Properties"
     ]
+
+
+@pytest.fixture(scope="module")
+def storage_only() -> dict[str, dict]:
+    """The bucket synthesized alone without and with CORS, once per content key."""
+    return cached_synthesis(
+        "storage-only",
+        lambda: {str(cors): synthesize_storage(cors) for cors in (False, True)},
+        code=Path(__file__),
+    )
+
+
+@pytest.mark.parametrize("cors_for_human_jobs", [False, True])
+def test_cors_is_the_documented_rule_only_when_human_jobs_need_it(
+    storage_only, cors_for_human_jobs
+):
+    properties = storage_only[str(cors_for_human_jobs)]
     if not cors_for_human_jobs:
         assert "CorsConfiguration" not in properties
         return
@@ -114,7 +136,7 @@ def test_lifecycle_expires_results_reports_staged_copies_and_old_versions(synthe
 
 def upload_rule(synthesized) -> dict:
     """The dataset-upload rule (the stack has another one, for unfinished executions)."""
-    rule = synthesized.stack.node.find_child("DatasetUploadTrigger").rule
+    rule = synthesized.parts.upload_rule
     return synthesized.json["Resources"][synthesized.logical_id(rule)]
 
 
@@ -132,7 +154,7 @@ def test_the_rule_calls_the_start_function_with_bucket_key_and_version(synthesiz
     """The start function names the execution after the dataset version (exactly once)."""
     rule = upload_rule(synthesized)
     (target,) = rule["Properties"]["Targets"]
-    start = synthesized.logical_id(synthesized.stack.functions.start)
+    start = synthesized.logical_id(synthesized.parts.functions["start"].path)
     assert target["Arn"] == {"Fn::GetAtt": [start, "Arn"]}
     transformer = target["InputTransformer"]
     paths = transformer["InputPathsMap"]
@@ -172,8 +194,8 @@ def test_outputs_name_the_bucket_state_machine_and_service_role(synthesized):
     outputs = synthesized.json["Outputs"]
     assert outputs["BucketName"]["Value"] == {"Ref": bucket_id(synthesized)}
     assert outputs["StateMachineArn"]["Value"] == {
-        "Ref": synthesized.logical_id(synthesized.stack.state_machine)
+        "Ref": synthesized.logical_id(synthesized.parts.state_machine)
     }
     assert outputs["EvaluationServiceRoleArn"]["Value"] == {
-        "Fn::GetAtt": [synthesized.logical_id(synthesized.stack.service_role), "Arn"]
+        "Fn::GetAtt": [synthesized.logical_id(synthesized.parts.service_role), "Arn"]
     }
