@@ -7,7 +7,10 @@ the stack exactly as the tests used to (its own App, SETTINGS, asset bundling on
 and layer assets are staged) into a content-addressed folder under build/template-cache
 (evalctl.simulation.template.cached_directory), and keeps beside the assembly what the tests
 used to ask the live stack: the construct path of each part (`StackParts`). A test then finds
-a part's logical id by its path in the assembly's own metadata (`Synthesized.logical_id`).
+a part's logical id by its path in the construct path -> logical id map CDK writes beside the
+template (<stack>.metadata.json, `aws:cdk:logicalId`), as infra.nag.logical_id finds it on a
+live construct (`Synthesized.logical_id`); the ids infra.nag.logical_id returned for the live
+parts are recorded too, and test_assembly_cache checks the two agree for every part.
 
 The entry's key (`assembly_key`) covers every input: SETTINGS (its repr), the stack's name,
 the CDK context (none), the shipped suites, the source of infra/ and lambdas/, the CDK library
@@ -117,6 +120,13 @@ class StackParts:
             functions=functions,
         )
 
+    def paths(self) -> list[str]:
+        """Every construct path recorded, once each."""
+        paths = [value for value in vars(self).values() if isinstance(value, str)]
+        for function in (*self.all_functions, *self.functions.values()):
+            paths.extend((function.path, function.role, function.log_group))
+        return list(dict.fromkeys(paths))
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StackParts:
         return cls(
@@ -139,6 +149,9 @@ class Synthesized:
     parts: StackParts
     assembly_dir: Path
     logical_ids: dict[str, str]
+    # What infra.nag.logical_id returned for each part's live construct at synth time: the
+    # check that `logical_id` below finds the same resource by path.
+    live_logical_ids: dict[str, str]
 
     @classmethod
     def read(cls, assembly_dir: Path, stack_name: str) -> Synthesized:
@@ -152,11 +165,13 @@ class Synthesized:
             for entry in entries
             if entry["type"] == LOGICAL_ID
         }
+        recorded = load(PARTS_FILE)
         return cls(
             json=load(f"{stack_name}.template.json"),
-            parts=StackParts.from_json(load(PARTS_FILE)),
+            parts=StackParts.from_json(recorded["parts"]),
             assembly_dir=assembly_dir,
             logical_ids=logical_ids,
+            live_logical_ids=recorded["live_logical_ids"],
         )
 
     @cached_property
@@ -201,17 +216,24 @@ def synthesize_assembly(
     suites_dir: Path,
     context: dict[str, Any],
 ) -> None:
-    """Synthesize the stack into `outdir` and record its parts there (see `StackParts`)."""
+    """Synthesize the stack into `outdir` and record its parts there (see `StackParts`),
+    with each part's logical id as infra.nag.logical_id finds it on the live construct."""
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     import aws_cdk as cdk
 
+    from infra.nag import logical_id
     from infra.stack import EvaluationPipelineStack
 
     app = cdk.App(outdir=str(outdir), context=context)
     stack = EvaluationPipelineStack(app, stack_name, settings=settings, suites_dir=suites_dir)
     app.synth()
-    parts = json.dumps(asdict(StackParts.of(stack)), indent=1)
-    (outdir / PARTS_FILE).write_text(parts, encoding="utf-8")
+    parts = StackParts.of(stack)
+    constructs = {construct.node.path: construct for construct in stack.node.find_all()}
+    recorded = {
+        "parts": asdict(parts),
+        "live_logical_ids": {path: logical_id(constructs[path]) for path in parts.paths()},
+    }
+    (outdir / PARTS_FILE).write_text(json.dumps(recorded, indent=1), encoding="utf-8")
 
 
 def assembly_key(

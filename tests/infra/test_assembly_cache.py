@@ -118,6 +118,14 @@ def test_the_infra_tests_entries_are_keyed_by_their_own_inputs():
     assert len({shipped, default, with_context, nag_key()}) == 4
 
 
+def test_a_part_is_found_by_its_path_as_on_the_live_construct(synthesized):
+    paths = synthesized.parts.paths()
+    assert len(paths) > 11 * 3 and set(paths) == set(synthesized.live_logical_ids)
+    for path in paths:
+        assert synthesized.logical_id(path) == synthesized.live_logical_ids[path], path
+        assert synthesized.logical_id(path) in synthesized.json["Resources"], path
+
+
 def test_a_directory_entry_is_built_once_and_replaces_older_ones(tmp_path):
     built = []
 

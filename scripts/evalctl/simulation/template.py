@@ -5,13 +5,13 @@ A synth costs seconds (importing aws_cdk's modules alone costs about five), and 
 tests, `evalctl run`'s tests, the load test and the infra tests each want a synthesized stack,
 in several pytest-xdist workers. `cached_template` synthesizes a template once and keeps it on
 disk under build/ (git-ignored, removed by `make clean`); `cached_directory` does the same for
-anything built into a folder (the infra tests' whole cloud assembly, cdk-nag's findings) and
-`cached_json` for a JSON value. Each entry is named by `synthesis_key`, a hash of everything
-that shapes it:
+anything built into a folder (the infra tests' whole cloud assembly) and `cached_json` for a
+JSON value (cdk-nag's findings, a construct synthesized alone). Each entry is named by
+`synthesis_key`, a hash of everything that shapes it:
 
 - the settings (their repr: every field), the stack's name, and `inputs`: whatever else the
   caller's synthesis depends on, as JSON (the CDK context given to the app, the arguments of a
-  construct synthesized alone);
+  construct synthesized alone), and any context the CDK CLI passes in CDK_CONTEXT_JSON;
 - the suites: every *.json of the suites folder, by name and content (not by folder, so a
   pytest tmp folder with the same files is the same entry);
 - the source of infra/ and lambdas/ (the code asset's hash is in the template, the suites and
@@ -88,6 +88,8 @@ def synthesis_key(
     add("settings", repr(settings).encode())
     add("stack", stack_name.encode())
     add("inputs", json.dumps(dict(inputs or {}), sort_keys=True).encode())
+    # Context the CDK CLI hands an app through the environment (unset in tests).
+    add("cdk-context-env", os.environ.get("CDK_CONTEXT_JSON", "").encode())
     add("synthesizer", Path(__file__).read_bytes())
     for path in sorted(Path(path).resolve() for path in code):
         add(f"code:{path.relative_to(REPO_ROOT)}", path.read_bytes())
