@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from infra.functions import LAMBDAS_DIR
+from infra.asset_layout import LAMBDAS_DIR
 from tests.infra.conftest import SETTINGS
 from tests.pins import lambda_pins
 
