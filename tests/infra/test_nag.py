@@ -104,6 +104,9 @@ def test_removing_acknowledgements_fails_synthesis_naming_their_rules(bare):
 
 @pytest.mark.parametrize("removed", ["AwsSolutions-SQS3", "every rule"])
 def test_removing_one_rules_acknowledgements_leaves_exactly_that_rules_findings(bare, removed):
+    """Read from the run with none kept (no third construction): an acknowledgement silences
+    its own rule at or below its construct, so keeping every other one leaves what this
+    rule's acknowledgements hid; the failed synthesis reports the rule on those constructs."""
     recorded = [tuple(pair) for pair in bare["dropped"]]
     raw = {tuple(finding) for finding in bare["findings"]}
     rules = sorted({rule for rule, _ in recorded}) if removed == "every rule" else [removed]
