@@ -19,6 +19,7 @@ from evalcore.job_slots import LEDGER_TABLE_ENV
 from evalcore.notification import TOPIC_ARN_VARIABLE
 from evalctl.simulation.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
 from evalctl.simulation.inbox import Inbox, subscribe_inbox
+from evalctl.simulation.moto_requests import lighter_requests
 from evalctl.simulation.summary_schema import assert_valid_summary
 from handlers.runtime import (
     bedrock_client,
@@ -118,6 +119,7 @@ def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) ->
     with ExitStack() as mocks:
         mocks.enter_context(mock_aws(config=mock_config) if mock_config else mock_aws())
         mocks.enter_context(patch("boto3.DEFAULT_SESSION", _simulation_session()))
+        mocks.enter_context(lighter_requests())
         _reset_clients()
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=BUCKET)
