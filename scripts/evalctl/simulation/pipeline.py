@@ -26,6 +26,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 
 from evalctl.simulation.aws import World
 from evalctl.simulation.bedrock_service import ACCOUNT
+from evalctl.simulation.clients import plumbing_client
 from evalctl.simulation.template import resources_of
 from evalctl.simulation.template_runtime import (
     REGION,
@@ -121,10 +122,12 @@ class Pipeline:
         self.resolver.refs[machine_id] = self.machine_arn
         # One client for every call the pipeline makes into Lambda: a botocore client is
         # thread-safe, and building one costs more than most invocations.
-        self.lambda_client = boto3.client("lambda")
-        deploy_functions(template, self.resolver, self.lambda_client, boto3.client("iam"), runner)
+        self.lambda_client = plumbing_client("lambda")
+        deploy_functions(
+            template, self.resolver, self.lambda_client, plumbing_client("iam"), runner
+        )
         definition = self.resolver(machine["Properties"]["DefinitionString"])
-        self.sfn = boto3.client("stepfunctions")
+        self.sfn = plumbing_client("stepfunctions")
         created = self.sfn.create_state_machine(
             name=STATE_MACHINE_NAME,
             definition=definition,
