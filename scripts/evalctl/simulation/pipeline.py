@@ -120,8 +120,9 @@ class Pipeline:
         ).items()
         self.machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         self.resolver.refs[machine_id] = self.machine_arn
-        # One client for every call the pipeline makes into Lambda: a botocore client is
-        # thread-safe, and building one costs more than most invocations.
+        # One client for every call the rules' targets get (Step Functions' tasks reach the
+        # functions without one, evalctl.simulation.stepfunctions.InProcessLambda): a botocore
+        # client is thread-safe, and building one costs more than most invocations.
         self.lambda_client = plumbing_client("lambda")
         deploy_functions(
             template, self.resolver, self.lambda_client, plumbing_client("iam"), runner
