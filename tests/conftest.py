@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 import pytest
-
-from tests.worker_groups import DurationRecorder, GroupScheduling
-
-if TYPE_CHECKING:
-    from xdist.remote import Producer
 
 os.environ.update(
     {
@@ -58,15 +52,6 @@ def simulation_template() -> dict:
     return cached_template(simulation_settings(POLL_WAIT_SECONDS), stack_name=DEFAULT_STACK_NAME)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> GroupScheduling | None:
-    """`--dist loadgroup` (pyproject's default) keeps tests/worker_groups.py's groups together;
-    xdist's own loadgroup cannot under pytest 9.2. Any other --dist is xdist's."""
-    if config.getvalue("dist") != "loadgroup":
-        return None
-    return GroupScheduling(config, log)
-
-
 class DurationTotals:
     """Adds up every test's set-up, call and tear-down time across all xdist workers.
 
@@ -89,4 +74,3 @@ class DurationTotals:
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) only
         config.pluginmanager.register(DurationTotals(), "duration-totals")
-        config.pluginmanager.register(DurationRecorder(), "duration-recorder")
