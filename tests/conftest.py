@@ -21,19 +21,22 @@ os.environ.update(
     }
 )
 
-from evalcore.suite import load_suite
-from evalctl.simulate import POLL_WAIT_SECONDS, simulation_settings
-from evalctl.simulation.template import cached_template
-from evalctl.stack import DEFAULT_STACK_NAME
+# The project's modules are imported inside the fixtures below, never at the top: this file is
+# loaded by the xdist controller and by every worker before its first test, so whatever it
+# imports delays the whole run, even when no test that needs it is scheduled there.
 
 
 @pytest.fixture
 def precomputed_suite():
+    from evalcore.suite import load_suite
+
     return load_suite("support-assistant")
 
 
 @pytest.fixture
 def live_suite():
+    from evalcore.suite import load_suite
+
     return load_suite("live-nova")
 
 
@@ -42,6 +45,10 @@ def simulation_template() -> dict:
     """The stack exactly as `evalctl simulate` synthesizes it (1-second poll waits), for the
     end-to-end, load and `evalctl run` tests: synthesized once for all xdist workers and kept
     under build/ until an input changes (evalctl.simulation.template.cached_template)."""
+    from evalctl.simulate import POLL_WAIT_SECONDS, simulation_settings
+    from evalctl.simulation.template import cached_template
+    from evalctl.stack import DEFAULT_STACK_NAME
+
     return cached_template(simulation_settings(POLL_WAIT_SECONDS), stack_name=DEFAULT_STACK_NAME)
 
 

@@ -336,7 +336,9 @@ class _App(BaseHTTPRequestHandler):
 
 def test_http_runner_against_a_real_server(tmp_path, sleeps, evalctl):
     server = HTTPServer(("127.0.0.1", 0), _App)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the serving loop to notice it; at the default half-second poll
+    # interval that wait, not the requests, was most of this test's time.
+    thread = threading.Thread(target=server.serve_forever, args=(0.005,), daemon=True)
     thread.start()
     try:
         scenarios = tmp_path / "s.json"  # a JSON array file
@@ -364,6 +366,7 @@ def test_http_runner_against_a_real_server(tmp_path, sleeps, evalctl):
         )
     finally:
         server.shutdown()
+        server.server_close()
     assert code == 0
     assert len(sleeps) == 1  # the 429 was retried
     bodies = [r["body"] for r in _App.received]

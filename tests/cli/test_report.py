@@ -195,6 +195,58 @@ def browser():
         launched.close()
 
 
+# Everything the browser test reads from the rendered page, gathered in one call: each Playwright
+# locator query is a round trip to the browser, and reading a few hundred attributes and layout
+# boxes one by one cost seconds. getBoundingClientRect is the layout box Playwright's
+# bounding_box reports; `one` insists on exactly one match, as a strict locator does.
+PAGE_FACTS = """([metrics, categories]) => {
+  const all = (selector) => Array.from(document.querySelectorAll(selector));
+  const one = (selector) => {
+    const found = all(selector);
+    if (found.length !== 1) throw new Error(`${selector} matched ${found.length} elements`);
+    return found[0];
+  };
+  const box = (element) => {
+    const rect = element.getBoundingClientRect();
+    return {width: rect.width, height: rect.height};
+  };
+  const charts = {};
+  for (const kind of ["histogram", "category-bars", "trend"]) {
+    charts[kind] = all(`svg.chart.${kind}`).map(box);
+  }
+  const perMetric = {};
+  for (const metric of metrics) {
+    const row = one(`#metrics tr[data-metric="${metric}"]`);
+    const mean = row.querySelector("td.mean");
+    perMetric[metric] = {
+      bars: all(`svg.histogram[data-metric="${metric}"] rect.bar`).slice(0, 10).map((bar) => ({
+        count: bar.getAttribute("data-count"), box: box(bar),
+      })),
+      trendPoints: all(`svg.trend[data-metric="${metric}"] circle.point`).length,
+      mean: mean.innerText,
+      meanValue: mean.getAttribute("data-value"),
+      naRate: row.querySelector("td.na-rate").innerText,
+    };
+  }
+  const categoryBars = categories.map(([category, metric]) => {
+    const bar = one(`svg.category-bars[data-metric="${metric}"] rect[data-category="${category}"]`);
+    return {value: bar.getAttribute("data-value"), box: box(bar)};
+  });
+  return {
+    embedded: all("img, script").length,
+    firstPrompt: all(".record .prompt")[0].innerText,
+    charts,
+    perMetric,
+    categoryBars,
+    records: one("#records").innerText,
+    verdict: one("#verdict").innerText,
+    hints: all("#hints .hint").map((hint) => [
+      hint.getAttribute("data-metric"), hint.getAttribute("data-kind"),
+    ]),
+  };
+}"""
+
+
 def test_the_html_report_renders_offline_in_a_real_browser(runs, tmp_path, browser):
     report(runs, tmp_path / "out", "--baseline-results", str(runs["baseline"]))
     page_file = tmp_path / "out" / "report.html"
@@ -209,52 +261,39 @@ def test_the_html_report_renders_offline_in_a_real_browser(runs, tmp_path, brows
     )
     page.goto(page_file.as_uri())
     page.wait_for_load_state("load")
+    metrics = list(current.metrics)
+    category_metrics = [(c, m) for c, table in current.categories.items() for m in table]
+    facts = page.evaluate(PAGE_FACTS, [metrics, category_metrics])
 
     # Nothing but the file itself was requested: no font, script, image or beacon.
     assert requests == [page_file.as_uri()]
     # The markup in prompts, responses and reasoning is text, not elements.
-    assert page.locator("img, script").count() == 0
-    first_prompt = page.locator(".record .prompt").first.inner_text()
-    assert INJECTED in first_prompt
+    assert facts["embedded"] == 0
+    assert INJECTED in facts["firstPrompt"]
 
     # Charts draw: one histogram, one category chart and one trend per metric, each visible.
-    metrics = list(current.metrics)
-    for kind in ("histogram", "category-bars", "trend"):
-        charts = page.locator(f"svg.chart.{kind}")
-        assert charts.count() == len(metrics), kind
-        for index in range(charts.count()):
-            box = charts.nth(index).bounding_box()
-            assert box is not None and box["width"] > 50 and box["height"] > 50, kind
+    for kind, boxes in facts["charts"].items():
+        assert len(boxes) == len(metrics), kind
+        assert all(box["width"] > 50 and box["height"] > 50 for box in boxes), kind
     for metric, stats in current.metrics.items():
-        histogram = page.locator(f'svg.histogram[data-metric="{metric}"] rect.bar')
-        counts = [int(histogram.nth(i).get_attribute("data-count")) for i in range(10)]
+        drawn = facts["perMetric"][metric]
+        counts = [int(bar["count"]) for bar in drawn["bars"]]
         assert tuple(counts) == stats.histogram
-        drawn = [histogram.nth(i).bounding_box() for i in range(10)]
-        assert all(box and box["height"] > 0 for box, c in zip(drawn, counts, strict=True) if c)
-        trend_points = page.locator(f'svg.trend[data-metric="{metric}"] circle.point')
-        assert trend_points.count() == 4
+        assert all(bar["box"]["height"] > 0 for bar in drawn["bars"] if int(bar["count"]))
+        assert drawn["trendPoints"] == 4
 
     # The numbers on the page are the summary's.
-    assert page.locator("#records").inner_text() == str(current.records)
-    assert page.locator("#verdict").inner_text() == current.verdict.value.upper()
+    assert facts["records"] == str(current.records)
+    assert facts["verdict"] == current.verdict.value.upper()
     for metric, stats in current.metrics.items():
-        row = page.locator(f'#metrics tr[data-metric="{metric}"]')
-        mean_cell = row.locator("td.mean")
-        assert mean_cell.inner_text() == ("n/a" if stats.mean is None else f"{stats.mean:.3f}")
-        assert float(mean_cell.get_attribute("data-value")) == stats.mean
-        assert row.locator("td.na-rate").inner_text() == f"{stats.na_rate:.1%}"
-    for category, table in current.categories.items():
-        for metric, stats in table.items():
-            bar = page.locator(
-                f'svg.category-bars[data-metric="{metric}"] rect[data-category="{category}"]'
-            )
-            assert float(bar.get_attribute("data-value")) == stats.mean
-            assert bar.bounding_box()["width"] > 0
-    hints = page.locator("#hints .hint")
-    assert {
-        (hints.nth(i).get_attribute("data-metric"), hints.nth(i).get_attribute("data-kind"))
-        for i in range(hints.count())
-    } == {
+        drawn = facts["perMetric"][metric]
+        assert drawn["mean"] == ("n/a" if stats.mean is None else f"{stats.mean:.3f}")
+        assert float(drawn["meanValue"]) == stats.mean
+        assert drawn["naRate"] == f"{stats.na_rate:.1%}"
+    for (category, metric), bar in zip(category_metrics, facts["categoryBars"], strict=True):
+        assert float(bar["value"]) == current.categories[category][metric].mean
+        assert bar["box"]["width"] > 0
+    assert {tuple(hint) for hint in facts["hints"]} == {
         ("Builtin.Completeness", "swings-between-runs"),
         ("Builtin.Correctness", "swings-between-runs"),
         ("Builtin.Faithfulness", "mostly-not-applicable"),

@@ -478,7 +478,10 @@ def test_a_human_job_waits_at_its_own_cap_holds_no_slot_and_ends_with_a_summary(
             polls_until_done=3,
             reported_age=timedelta(days=2),
         ) as world,
-        deployed_pipeline(human_wait_template, world, wait_scale=WAIT_SCALE) as pipeline,
+        # The cap's waits pass as fast as one automated wait does (its length is in the polls).
+        deployed_pipeline(
+            human_wait_template, world, wait_scale=WAIT_SCALE / HUMAN_POLL_CAP
+        ) as pipeline,
     ):
         # Every automated slot is taken by someone else's job: the human run does not queue.
         Ledger(world.ledger_table).acquire("someone-elses-job", 10**6, datetime.now(UTC))

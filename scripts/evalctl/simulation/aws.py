@@ -18,7 +18,9 @@ from moto import mock_aws
 from evalcore.job_slots import LEDGER_TABLE_ENV
 from evalcore.notification import TOPIC_ARN_VARIABLE
 from evalctl.simulation.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
+from evalctl.simulation.clients import plumbing_client
 from evalctl.simulation.inbox import Inbox, subscribe_inbox
+from evalctl.simulation.moto_requests import lighter_requests
 from evalctl.simulation.summary_schema import assert_valid_summary
 from handlers.runtime import (
     bedrock_client,
@@ -84,7 +86,7 @@ def _reset_clients() -> None:
 
 def create_ledger_table(name: str = LEDGER_TABLE) -> str:
     """The ledger table as infra/ledger.py declares it (pk/sk strings, on demand)."""
-    boto3.client("dynamodb").create_table(
+    plumbing_client("dynamodb").create_table(
         TableName=name,
         KeySchema=[
             {"AttributeName": "pk", "KeyType": "HASH"},
@@ -118,8 +120,9 @@ def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) ->
     with ExitStack() as mocks:
         mocks.enter_context(mock_aws(config=mock_config) if mock_config else mock_aws())
         mocks.enter_context(patch("boto3.DEFAULT_SESSION", _simulation_session()))
+        mocks.enter_context(lighter_requests())
         _reset_clients()
-        s3 = boto3.client("s3")
+        s3 = plumbing_client("s3")
         s3.create_bucket(Bucket=BUCKET)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
         create_ledger_table()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import boto3
+from evalctl.simulation.clients import plumbing_client
 
 NOTIFICATION_TOPIC = "pipeline-notifications"
 
@@ -24,7 +24,7 @@ class Inbox:
 
     def messages(self) -> list[Received]:
         """Every message delivered so far (and removes them from the queue)."""
-        sqs = boto3.client("sqs")
+        sqs = plumbing_client("sqs")
         received: list[Received] = []
         while True:
             batch = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
@@ -43,11 +43,11 @@ class Inbox:
 def subscribe_inbox(topic_arn: str | None = None) -> Inbox:
     """Subscribe a new queue to `topic_arn` (created when not given) inside an active moto."""
     if topic_arn is None:
-        topic_arn = boto3.client("sns").create_topic(Name=NOTIFICATION_TOPIC)["TopicArn"]
-    sqs = boto3.client("sqs")
+        topic_arn = plumbing_client("sns").create_topic(Name=NOTIFICATION_TOPIC)["TopicArn"]
+    sqs = plumbing_client("sqs")
     queue_url = sqs.create_queue(QueueName="notification-inbox")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
         "Attributes"
     ]["QueueArn"]
-    boto3.client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+    plumbing_client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     return Inbox(topic_arn=topic_arn, queue_url=queue_url)

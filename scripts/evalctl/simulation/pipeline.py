@@ -13,31 +13,20 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
+from types import ModuleType
 from typing import Any
 from unittest.mock import patch
 
 import boto3
 from moto.awslambda_simple.models import LambdaSimpleBackend
-from moto.stepfunctions.parser import models as stepfunctions_models
-from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
-from moto.stepfunctions.parser.asl.component.component import Component
-from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
-from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
-from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import (
-    WaitFunction,
-)
-from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
-from moto.stepfunctions.parser.asl.utils import json_path
-from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 from evalctl.simulation.aws import World
 from evalctl.simulation.bedrock_service import ACCOUNT
-from evalctl.simulation.clock import ScaledClock
+from evalctl.simulation.clients import plumbing_client
 from evalctl.simulation.template import resources_of
 from evalctl.simulation.template_runtime import (
     REGION,
@@ -47,7 +36,6 @@ from evalctl.simulation.template_runtime import (
     event_pattern_matches,
     transform_input,
 )
-from handlers.runtime import CLOCK
 
 # What moto needs to run executions and call functions without Docker.
 MOTO_CONFIG = {
@@ -132,12 +120,15 @@ class Pipeline:
         ).items()
         self.machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{STATE_MACHINE_NAME}"
         self.resolver.refs[machine_id] = self.machine_arn
-        # One client for every call the pipeline makes into Lambda: a botocore client is
-        # thread-safe, and building one costs more than most invocations.
-        self.lambda_client = boto3.client("lambda")
-        deploy_functions(template, self.resolver, self.lambda_client, boto3.client("iam"), runner)
+        # One client for every call the rules' targets get (Step Functions' tasks reach the
+        # functions without one, evalctl.simulation.stepfunctions.InProcessLambda): a botocore
+        # client is thread-safe, and building one costs more than most invocations.
+        self.lambda_client = plumbing_client("lambda")
+        deploy_functions(
+            template, self.resolver, self.lambda_client, plumbing_client("iam"), runner
+        )
         definition = self.resolver(machine["Properties"]["DefinitionString"])
-        self.sfn = boto3.client("stepfunctions")
+        self.sfn = plumbing_client("stepfunctions")
         created = self.sfn.create_state_machine(
             name=STATE_MACHINE_NAME,
             definition=definition,
@@ -195,13 +186,18 @@ class Pipeline:
         return f"{executions}:{started['executionName']}"
 
     def wait(self, arn: str, timeout: float = 60, interval: float = 0.05) -> dict:
-        """The execution once it has left RUNNING."""
+        """The execution once it has left RUNNING: asked again whenever an execution ends
+        (evalctl.simulation.stepfunctions announces it), and every `interval` seconds."""
+        ended = step_functions().EXECUTION_ENDED
         deadline = time.monotonic() + timeout
-        while (execution := self.sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"execution {arn} did not finish in {timeout} s")
-            time.sleep(interval)
-        return dict(execution)
+        while True:
+            with ended:
+                execution = self.sfn.describe_execution(executionArn=arn)
+                if execution["status"] != "RUNNING":
+                    return dict(execution)
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"execution {arn} did not finish in {timeout} s")
+                ended.wait(interval)
 
     def run(self, execution_input: dict, timeout: float = 60) -> dict:
         return self.wait(self.start(execution_input), timeout)
@@ -219,83 +215,36 @@ class Pipeline:
         return True
 
 
-def _scaled_waits(scale: float) -> Callable[[WaitFunction, Any, int], None]:
-    """moto's Wait state, its clock sped up: a `Wait 60 s` lasts 60 x scale seconds."""
+@cache
+def step_functions() -> ModuleType:
+    """evalctl.simulation.stepfunctions, imported on first use, with EC2's Regions looked up
+    without reading EC2's service model.
 
-    def wait_interval(self: WaitFunction, env: Any, wait_seconds: int) -> None:
-        if wait_seconds > 0:
-            env.program_state_event.wait(wait_seconds * scale)
+    moto's Step Functions parser imports moto.batch, which imports moto.ec2, whose module body
+    asks three new boto3 sessions for the Regions of EC2 (`get_available_regions`): each reads
+    the 3 MB EC2 service model from disk only to learn EC2's endpoint prefix, which is `ec2`,
+    then asks the endpoint resolver, most of a second of every process that deploys a
+    pipeline. While that import runs, the Regions of `ec2` come straight from one session's
+    endpoint resolver, the same answer without the model; any other lookup is left alone.
+    Imported on first use, so a process that never deploys a pipeline pays nothing.
+    """
+    resolver = boto3.Session()._session._get_internal_component("endpoint_resolver")
+    look_up = boto3.Session.get_available_regions
 
-    return wait_interval
+    def get_available_regions(
+        session: boto3.Session,
+        service_name: str,
+        partition_name: str = "aws",
+        allow_non_regional: bool = False,
+    ) -> list[str]:
+        if service_name != "ec2":
+            return look_up(session, service_name, partition_name, allow_non_regional)
+        return list(resolver.get_available_endpoints("ec2", partition_name, allow_non_regional))
 
+    with patch.object(boto3.Session, "get_available_regions", get_available_regions):
+        from evalctl.simulation import stepfunctions
 
-class _ScaledClock:
-    """moto's Retry back-off sleeps through the `time` module; this one sleeps `scale` of it."""
-
-    def __init__(self, scale: float) -> None:
-        self.scale = scale
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds * self.scale)
-
-
-def _assign_heap_keys(root: Component) -> None:
-    """Give every component of a parsed program its heap key now (moto assigns it on first
-    use), so executions sharing the program never race to assign two."""
-    seen: set[int] = set()
-    pending: list[Any] = [root]
-    while pending:
-        item = pending.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, list | tuple):
-            pending.extend(item)
-        elif isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, Component):
-            if isinstance(item, EvalComponent):
-                item.heap_key  # noqa: B018 - the property assigns the key
-            pending.extend(vars(item).values())
-
-
-def _programs_parsed_once() -> Callable[[ExecutionWorker], EvalComponent]:
-    """moto parses the state machine's definition (with ANTLR) for every execution, a fifth of
-    a run's cost at scale; this parses each definition once. moto's components keep no state
-    of an evaluation (that lives in each execution's Environment; moto itself evaluates one
-    Map iterator's states in several threads at once), so executions can share a program."""
-    programs: dict[str, EvalComponent] = {}
-    lock = threading.Lock()
-
-    def entrypoint(worker: ExecutionWorker) -> EvalComponent:
-        definition = worker._evaluation_details.state_machine_details.definition
-        with lock:
-            if definition not in programs:
-                program, _ = AmazonStateLanguageParser.parse(definition)
-                _assign_heap_keys(program)
-                programs[definition] = program
-        return programs[definition]
-
-    return entrypoint
-
-
-def _reused_clients() -> Callable[..., Any]:
-    """moto's Lambda task builds a new boto3 client for every invocation, which costs more
-    than the invocation itself; this hands out one client per region and service instead
-    (botocore clients are thread-safe, and moto's ignores the state's credentials)."""
-    made: dict[tuple[str, str], Any] = {}
-    original = lambda_eval_utils.boto_client_for
-    # Making a client is not thread-safe (boto3's sessions are not); using one is.
-    lock = threading.Lock()
-
-    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
-        key = (region, service)
-        with lock:
-            if key not in made:
-                made[key] = original(region=region, service=service)
-            return made[key]
-
-    return boto_client_for
+    return stepfunctions
 
 
 @contextmanager
@@ -320,21 +269,14 @@ def deployed_pipeline(
             "invoke",
             lambda backend, *args: runner.invoke(backend, *args),
         ),
-        patch.object(WaitFunction, "_wait_interval", _scaled_waits(wait_scale)),
-        patch.object(retrier_decl, "time", _ScaledClock(wait_scale)),
-        patch.object(lambda_eval_utils, "boto_client_for", _reused_clients()),
-        # moto parses each JSONPath afresh, building jsonpath-ng's parser tables every time; a
-        # parsed path is immutable, so one per path string serves every state of every run.
-        patch.object(json_path, "parse", cache(json_path.parse)),
-        patch.object(ExecutionWorker, "_get_evaluation_entrypoint", _programs_parsed_once()),
-        ExitStack() as clock_replaced,
+        step_functions().interpreter_patches(
+            wait_scale,
+            scaled_clock,
+            lambda name, qualifier, payload, headers: runner.invoke(
+                None, name, qualifier, payload, {}, headers
+            ),
+        ),
     ):
-        if scaled_clock:
-            clock = ScaledClock(wait_scale)
-            clock_replaced.enter_context(
-                patch.object(stepfunctions_models, "datetime", clock.as_datetime_module())
-            )
-            clock_replaced.enter_context(CLOCK.replaced(clock.now))
         pipeline = Pipeline(template, world, runner)
         # Set once, before any execution: moto's threads read the environment meanwhile.
         with patch.dict(os.environ, runner.shared_environment()):

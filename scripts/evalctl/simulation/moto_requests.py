@@ -1,0 +1,62 @@
+"""moto's handling of one request, without the work it repeats on every request for nothing.
+
+A simulated run is thousands of AWS calls (each handler's S3, DynamoDB and Bedrock calls,
+Step Functions' calls into Lambda), and for each moto redoes work whose answer cannot have
+changed since the last. `lighter_requests` patches three such places while a world lasts;
+what a request does and answers is unchanged, each patch says why.
+"""
+
+from __future__ import annotations
+
+import importlib
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from types import ModuleType
+from unittest.mock import patch
+
+from moto.core import responses, utils
+from moto.moto_api._internal.moto_random import MotoRandom
+from moto.s3.models import S3Backend
+
+
+def _s3_urls_read_once() -> property:
+    """moto's S3 backend re-imports its URL module (importlib.reload) on every request, so a
+    change of MOTO_S3_CUSTOM_ENDPOINTS between requests is seen: a tenth of a handler's time.
+    A world's environment does not change those endpoints while it lasts, so the module is
+    reloaded once when the world starts, and every request of the world reads that one."""
+    import moto.s3.urls
+
+    urls: ModuleType = importlib.reload(moto.s3.urls)
+    return property(lambda backend: urls)
+
+
+# A class's functions are fixed once the class is made (moto's response classes are never
+# changed after import), so the names of its actions are listed once per class, not once per
+# request as moto's dispatch does (inspect.getmembers over a few hundred attributes).
+_method_names = cache(utils.method_names_from_class)
+
+_STRING_CHARACTERS = string.ascii_letters + string.digits
+
+
+def _random_string(
+    self: MotoRandom, length: int = 20, include_digits: bool = True, lower_case: bool = False
+) -> str:
+    """MotoRandom.get_random_string drawing the whole string at once (`choices`) instead of
+    one `choice` per character: the same alphabet and distribution, from the same (seedable)
+    generator. moto makes a 52-character request id for every response."""
+    pool = _STRING_CHARACTERS if include_digits else string.ascii_letters
+    text = "".join(self.choices(pool, k=length))
+    return text.lower() if lower_case else text
+
+
+@contextmanager
+def lighter_requests() -> Iterator[None]:
+    """The patches above, while the context lasts (each is restored on exit)."""
+    with (
+        patch.object(S3Backend, "_url_module", _s3_urls_read_once()),
+        patch.object(responses, "method_names_from_class", _method_names),
+        patch.object(MotoRandom, "get_random_string", _random_string),
+    ):
+        yield
