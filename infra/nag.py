@@ -12,7 +12,7 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 from constructs import IConstruct
 
-MIN_REASON_LENGTH = 40
+from infra.acknowledgement_rules import MIN_REASON_LENGTH, SCANNER_REASONS_KEY
 
 
 def add_aws_solutions_checks(app: cdk.App) -> AwsSolutionsChecks:
@@ -52,9 +52,6 @@ def nag_resource_text(arn: str) -> str:
         .replace(cdk.Aws.REGION, "<AWS::Region>")
         .replace(cdk.Aws.ACCOUNT_ID, "<AWS::AccountId>")
     )
-
-
-SCANNER_REASONS_KEY = "reasons"
 
 
 def _cfn_resource(scope: IConstruct) -> cdk.CfnResource:

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import Any, Protocol
-
-import aws_cdk as cdk
+from typing import TYPE_CHECKING, Any, Protocol
 
 from evalcore.job_kinds import JobKind
 from evalcore.job_slots import MAX_CONCURRENT_JOBS, SLOT_WAIT_SECONDS, takes_job_slot
@@ -38,6 +36,11 @@ from evalcore.run_limit import (
 from evalcore.shards import MAX_SHARDS_PER_RUN
 from evalcore.suite import Suite
 from infra.history_budget import HISTORY_BUDGET_EVENTS, worst_case_history_events
+
+if TYPE_CHECKING:
+    # Imported where a Duration is made: the simulation and the tests read these settings
+    # without synthesizing, and importing aws_cdk starts its node process (about 0.4 s).
+    import aws_cdk as cdk
 
 # Step Functions Standard workflows run for at most one year (service-quotas.html).
 MAX_EXECUTION_HOURS = 365 * 24
@@ -149,6 +152,8 @@ class PipelineSettings:
                 f"needs a {hours}-hour execution timeout, over Step Functions' limit of one year "
                 f"({MAX_EXECUTION_HOURS} hours): lower humanRunLimitSeconds or runLimitSeconds"
             )
+        import aws_cdk as cdk
+
         return cdk.Duration.hours(hours)
 
     @staticmethod
@@ -176,6 +181,8 @@ class PipelineSettings:
 
     @property
     def results_retention(self) -> cdk.Duration:
+        import aws_cdk as cdk
+
         return cdk.Duration.days(self.results_retention_days)
 
     @classmethod

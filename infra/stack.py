@@ -13,7 +13,8 @@ from evalcore.suite import DEFAULT_SUITES_DIR, Suite, load_all_suites
 from infra.bedrock_permissions import JobKind, needs_bucket_cors
 from infra.functions import PipelineFunctions
 from infra.ledger import PipelineLedger
-from infra.observability import ObservabilitySettings, PipelineObservability
+from infra.observability.construct import PipelineObservability
+from infra.observability.settings import ObservabilitySettings
 from infra.service_role import EvaluationServiceRole
 from infra.settings import PipelineSettings
 from infra.storage import PipelineBucket

@@ -450,11 +450,10 @@ def section_sizes(build_layer: bool) -> None:
         if not build_layer:
             print("  layer: not built yet (run without --quick to build it with pip)")
             return
-        os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-        from infra.layer_bundling import PipLayerBundling
+        from infra.layer_build import PipLayerBuilder
 
         with tempfile.TemporaryDirectory() as scratch:
-            PipLayerBundling(LAMBDAS / "requirements.txt").try_bundle(scratch)
+            PipLayerBuilder(LAMBDAS / "requirements.txt").build_into(scratch)
     layer, files = zipped_size(cache_dir, [COMPLETE_MARKER, "__pycache__"])
     print(f"  layer (requirements.txt): {layer / 1e6:.1f} MB zipped, {files} files")
     orjson_size = sum(

@@ -1,6 +1,5 @@
-"""Everything a team watches: the alarm topic, dashboards, alarms and saved log queries."""
+"""Everything a team watches: the alarm topic, dashboards, alarms and saved log queries.
 
-from infra.observability.construct import PipelineObservability
-from infra.observability.settings import ObservabilitySettings
-
-__all__ = ["ObservabilitySettings", "PipelineObservability"]
+Import from the modules themselves (construct, settings, ...): this package imports nothing,
+so reading its plain values (settings, bedrock_runtime) starts no CDK.
+"""

@@ -6,33 +6,22 @@ same namespace, name, dimensions and statistic.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cw
 
 from evalcore.defaults import METRICS_NAMESPACE
 from evalcore.run_metrics import Dimension, PipelineMetric, RunMetric, ScoreMetric
+from infra.observability.bedrock_runtime import (
+    BEDROCK_MODEL_DIMENSION,
+    BEDROCK_NAMESPACE,
+    BedrockRuntimeMetric,
+)
 
-BEDROCK_NAMESPACE = "AWS/Bedrock"
-BEDROCK_MODEL_DIMENSION = "ModelId"
 EVENTS_NAMESPACE = "AWS/Events"
 
 # Scores arrive once per run: an hour groups one run's datapoints and nothing else in practice.
 RUN_PERIOD = cdk.Duration.hours(1)
 RUNTIME_PERIOD = cdk.Duration.minutes(5)
-
-
-class BedrockRuntimeMetric(StrEnum):
-    """What AWS/Bedrock publishes per ModelId for every invocation, the judge's included."""
-
-    INVOCATION_COUNT = "InvocationCount"
-    INVOCATION_LATENCY = "InvocationLatency"
-    INVOCATION_CLIENT_ERRORS = "InvocationClientErrors"
-    INVOCATION_SERVER_ERRORS = "InvocationServerErrors"
-    INVOCATION_THROTTLES = "InvocationThrottles"
-    INPUT_TOKEN_COUNT = "InputTokenCount"
-    OUTPUT_TOKEN_COUNT = "OutputTokenCount"
 
 
 def score_metric(

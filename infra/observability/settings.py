@@ -12,8 +12,11 @@ Context keys (cdk.json or `cdk deploy -c key=value`):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from constructs import Construct
+if TYPE_CHECKING:
+    # Only its type: reading settings starts no jsii (the tests read them without CDK).
+    from constructs import Construct
 
 ALARM_EMAIL = "alarmEmail"
 BEDROCK_INVOCATION_LOG_GROUP = "bedrockInvocationLogGroup"

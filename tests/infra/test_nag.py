@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.nag import MIN_REASON_LENGTH
+from infra.acknowledgement_rules import MIN_REASON_LENGTH
 from tests.infra.nag_runs import nag_runs
 
 Finding = tuple[str, str]  # (rule, construct path)

@@ -14,6 +14,12 @@ import pytest
 
 from evalcore.run_metrics import Dimension, PipelineMetric, RunMetric, ScoreMetric
 from evalcore.suite import load_all_suites
+from infra.observability.bedrock_runtime import BedrockRuntimeMetric
+from infra.observability.settings import (
+    DEFAULT_LATENCY_P90_MS,
+    DEFAULT_SERVER_ERRORS,
+    DEFAULT_THROTTLES,
+)
 from tests.infra.conftest import as_list, render
 
 NAMESPACE = "BedrockEvaluation"
@@ -225,13 +231,6 @@ def test_suite_alarms_follow_the_suite_files(synthesized, shipped_suites):
 
 
 def test_bedrock_alarms_for_every_model_the_suites_name(synthesized, shipped_suites):
-    # Imported here, not at collection: importing infra.observability costs seconds.
-    from infra.observability.settings import (
-        DEFAULT_LATENCY_P90_MS,
-        DEFAULT_SERVER_ERRORS,
-        DEFAULT_THROTTLES,
-    )
-
     alarms = alarms_by_name(synthesized)
     topic = topic_ref(synthesized)
     assert len(model_ids(shipped_suites)) >= 2  # judge and live target
@@ -370,9 +369,6 @@ def test_quality_dashboard_has_widgets_for_every_suite_metric(synthesized, shipp
 
 
 def test_bedrock_dashboard_has_every_runtime_metric_of_every_model(synthesized, shipped_suites):
-    # Imported here, not at collection: importing infra.observability costs seconds.
-    from infra.observability.metrics import BedrockRuntimeMetric
-
     body = dashboard(synthesized, "BedrockRuntime")
     for model_id in model_ids(shipped_suites):
         for name in BedrockRuntimeMetric:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.nag import MIN_REASON_LENGTH, SCANNER_REASONS_KEY, acknowledge_scanner
+from infra.acknowledgement_rules import MIN_REASON_LENGTH, SCANNER_REASONS_KEY
 from tests.infra.assembly import cached_synthesis
 
 # Every finding the stack acknowledges, by resource type: a new acknowledgement is a decision
@@ -70,6 +70,8 @@ def queue_metadata(*calls: dict) -> dict:
     import aws_cdk as cdk
     from aws_cdk import aws_sqs as sqs
     from aws_cdk.assertions import Template
+
+    from infra.nag import acknowledge_scanner
 
     stack = cdk.Stack(cdk.App(), "One")
     queue = sqs.Queue(stack, "Queue")

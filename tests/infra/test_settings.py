@@ -1,4 +1,8 @@
 import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +123,23 @@ def test_each_suites_longest_run_must_fit_the_history_budget_at_its_own_cap():
     tight.check_suites([dataclasses.replace(HUMAN, max_run_hours=24)])
     PipelineSettings().check_suites(load_all_suites())
     assert PipelineSettings().history_events_for(HUMAN) <= 12_500
+
+
+def test_reading_settings_and_building_the_layer_start_no_cdk():
+    """The simulation, the end-to-end tests and the benchmark read PipelineSettings and build
+    the layer without synthesizing; importing aws_cdk would start jsii's node process in each
+    of them (every pytest worker collects these modules)."""
+    probe = (
+        "import sys; import infra.settings, infra.layer_build, evalctl.simulation.pipeline; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(str(root / p) for p in ("lambdas", "."))},
+    )
+    assert result.stdout.strip() == "[]"
