@@ -22,13 +22,7 @@ from evalctl.simulation.clients import plumbing_client
 from evalctl.simulation.inbox import Inbox, subscribe_inbox
 from evalctl.simulation.moto_requests import lighter_requests
 from evalctl.simulation.summary_schema import assert_valid_summary
-from handlers.runtime import (
-    bedrock_client,
-    dynamodb_client,
-    s3_client,
-    sns_client,
-    stepfunctions_client,
-)
+from handlers.runtime import bedrock_client
 
 BUCKET = "pipeline-data-bucket"
 LEDGER_TABLE = "pipeline-ledger"
@@ -77,11 +71,16 @@ class World:
 
 
 def _reset_clients() -> None:
-    s3_client.cache_clear()
+    """A fresh Bedrock client for each world: the world's Bedrock stand-in wraps that client
+    (a Stubber), so it must not outlive the world.
+
+    The handlers' other clients (S3, DynamoDB, Step Functions, SNS) are kept from world to
+    world in the process, as a warm Lambda container keeps them between invocations: they
+    hold no state of a world (moto keeps its state in its backends, reset by each mock, and
+    reaches every client through botocore's built-in handlers), and making them again cost
+    each test about 10 ms apiece.
+    """
     bedrock_client.cache_clear()
-    dynamodb_client.cache_clear()
-    stepfunctions_client.cache_clear()
-    sns_client.cache_clear()
 
 
 def create_ledger_table(name: str = LEDGER_TABLE) -> str:
