@@ -289,5 +289,9 @@ def cached_synthesis(name: str, build: Callable[[], Any], *, code: Path) -> Any:
     the suites and the CDK versions; the default settings stand in for the settings `build`
     does not take.
     """
-    key = synthesis_key(PipelineSettings(), DEFAULT_SUITES_DIR, name, code=(code, Path(__file__)))
-    return cached_json(name, key, build)
+    return cached_json(name, synthesis_entry_key(name, code), build)
+
+
+def synthesis_entry_key(name: str, code: Path) -> str:
+    """`cached_synthesis`'s key for the entry `name` built by the module `code`."""
+    return synthesis_key(PipelineSettings(), DEFAULT_SUITES_DIR, name, code=(code, Path(__file__)))

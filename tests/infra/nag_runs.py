@@ -13,9 +13,10 @@ what `nag_runs` recorded of two runs, made once per content key:
   is stood in for while the stack is constructed), what was dropped (rule, construct path),
   the raw findings and the failed synthesis (error and validation report).
 
-The key is `synthesis_key` over the default settings, the stack name, the shipped suites, infra/
-and lambdas/, the CDK library versions, evalctl/simulation/template.py and this file: any
-change to what is checked or how is a new entry.
+The key is `cached_synthesis`'s (tests/infra/assembly.py): the default settings, the entry's
+name, the shipped suites, infra/ and lambdas/, the CDK library versions,
+evalctl/simulation/template.py, assembly.py and this file: any change to what is checked or
+how is a new entry.
 """
 
 from __future__ import annotations
@@ -28,9 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evalcore.suite import DEFAULT_SUITES_DIR
-from evalctl.simulation.template import cached_json, synthesis_key
-from infra.settings import PipelineSettings
+from tests.infra.assembly import cached_synthesis, synthesis_entry_key
 
 if TYPE_CHECKING:
     import aws_cdk as cdk
@@ -139,10 +138,13 @@ def run_checks() -> dict[str, Any]:
     return {"checked": checked, "bare": bare}
 
 
+NAG_RUNS = "nag-runs"
+
+
 def nag_key() -> str:
-    return synthesis_key(PipelineSettings(), DEFAULT_SUITES_DIR, STACK, code=(Path(__file__),))
+    return synthesis_entry_key(NAG_RUNS, Path(__file__))
 
 
 def nag_runs() -> dict[str, Any]:
     """What `run_checks` returns (pairs as lists), from the cache or made once into it."""
-    return cached_json("nag-runs", nag_key(), run_checks)
+    return cached_synthesis(NAG_RUNS, run_checks, code=Path(__file__))

@@ -140,22 +140,19 @@ def cached_template(
     cache_dir: Path = TEMPLATE_CACHE_DIR,
 ) -> dict[str, Any]:
     """The template for these inputs: read from `cache_dir`, or synthesized once and stored
-    (written aside, then renamed: whole or not at all)."""
+    (`cached_json`: written aside, then renamed, whole or not at all)."""
     if suites_dir is None:
         from evalcore.suite import DEFAULT_SUITES_DIR
 
         suites_dir = DEFAULT_SUITES_DIR
-    key = synthesis_key(settings, suites_dir, stack_name)
-    path = cache_dir / f"{stack_name}-{key}.json"
-    with _locked(cache_dir, key):
-        if not path.exists():
-            text = synthesize_template(settings, stack_name, suites_dir)
-            with tempfile.NamedTemporaryFile(
-                "w", dir=cache_dir, prefix=".synth-", suffix=".json", delete=False
-            ) as scratch:
-                scratch.write(text)
-            os.replace(scratch.name, path)
-    return json.loads(path.read_text(encoding="utf-8"))
+    folder = suites_dir
+    key = synthesis_key(settings, folder, stack_name)
+    return cached_json(
+        stack_name,
+        key,
+        lambda: json.loads(synthesize_template(settings, stack_name, folder)),
+        cache_dir=cache_dir,
+    )
 
 
 def cached_directory(
