@@ -52,7 +52,7 @@ class Ledger:
         return cls(setting(LEDGER_TABLE_ENV))
 
     # Semaphore ------------------------------------------------------------------------------
-    def _ensure_semaphore(self) -> None:
+    def _create_semaphore(self) -> None:
         """Create the semaphore item the first time; a nested SET needs the map to exist."""
         try:
             dynamodb_client().put_item(
@@ -65,8 +65,22 @@ class Ledger:
                 raise
 
     def acquire(self, holder: str, limit: int, now: datetime) -> bool:
-        """Take a slot for `holder` unless `limit` are taken; True if `holder` holds one."""
-        self._ensure_semaphore()
+        """Take a slot for `holder` unless `limit` are taken; True if `holder` holds one.
+
+        One request per ask, however long a run waits (`_take`); only the very first ask,
+        before the semaphore exists, creates it and asks again.
+        """
+        taken = self._take(holder, limit, now)
+        if taken is None:
+            self._create_semaphore()
+            taken = self._take(holder, limit, now)
+        return bool(taken)
+
+    def _take(self, holder: str, limit: int, now: datetime) -> bool | None:
+        """One conditional UpdateItem. When the condition fails, DynamoDB returns the semaphore
+        as it stood (ReturnValuesOnConditionCheckFailure=ALL_OLD): it says whether `holder`
+        already holds a slot (a retried or restarted run) or must wait, with no second read.
+        None: there is no semaphore yet."""
         try:
             dynamodb_client().update_item(
                 TableName=self.table,
@@ -83,12 +97,14 @@ class Ledger:
                     ":one": {"N": "1"},
                     ":limit": {"N": str(limit)},
                 },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
             return True
         except ClientError as error:
             if not _condition_failed(error):
                 raise
-        return holder in self.holders()
+            semaphore = error.response.get("Item")
+            return None if semaphore is None else holder in semaphore["holders"]["M"]
 
     def release(self, holder: str) -> bool:
         """Give back `holder`'s slot; False when it held none (already released)."""

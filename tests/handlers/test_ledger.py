@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from handlers.ledger import Ledger
+from handlers.runtime import dynamodb_client
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -54,3 +55,23 @@ def test_the_latest_pointer_only_moves_forward(ledger):
     assert ledger.advance_latest("s", "faq", "2026-11-27T09:00:00|job-b", "b.json")  # same run
     assert ledger.advance_latest("s", "other", "2026-11-27T08:00:00|job-a", "a.json")
     assert ledger.latest("s", "faq")["summaryKey"] == "b.json"
+
+
+def test_each_ask_for_a_slot_is_one_dynamodb_request(ledger):
+    requests: list[str] = []
+    events = dynamodb_client().meta.events
+
+    def record(model, **_):
+        requests.append(model.name)
+
+    events.register("before-call.dynamodb", record, unique_id="count-slot-requests")
+    try:
+        assert ledger.acquire("job-a", 1, NOW)  # the first ask ever creates the semaphore
+        assert requests == ["UpdateItem", "PutItem", "UpdateItem"]
+        requests.clear()
+        assert ledger.acquire("job-a", 1, NOW)  # a retried run keeps the slot it holds
+        assert not ledger.acquire("job-b", 1, NOW)  # and the next run waits
+        assert requests == ["UpdateItem", "UpdateItem"]
+    finally:
+        events.unregister("before-call.dynamodb", unique_id="count-slot-requests")
+    assert ledger.holders() == {"job-a": NOW.isoformat(timespec="seconds")}

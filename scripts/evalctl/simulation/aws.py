@@ -20,7 +20,7 @@ from evalcore.notification import TOPIC_ARN_VARIABLE
 from evalctl.simulation.bedrock_service import ACCOUNT, FakeBedrockEvaluations, Scorer
 from evalctl.simulation.clients import plumbing_client
 from evalctl.simulation.inbox import Inbox, subscribe_inbox
-from evalctl.simulation.moto_requests import lighter_requests
+from evalctl.simulation.moto_requests import botocore_only_mocks, lighter_requests
 from evalctl.simulation.summary_schema import assert_valid_summary
 from handlers.runtime import bedrock_client
 
@@ -70,19 +70,6 @@ class World:
         return [item["Key"] for item in listing.get("Contents", [])]
 
 
-def _reset_clients() -> None:
-    """A fresh Bedrock client for each world: the world's Bedrock stand-in wraps that client
-    (a Stubber), so it must not outlive the world.
-
-    The handlers' other clients (S3, DynamoDB, Step Functions, SNS) are kept from world to
-    world in the process, as a warm Lambda container keeps them between invocations: they
-    hold no state of a world (moto keeps its state in its backends, reset by each mock, and
-    reaches every client through botocore's built-in handlers), and making them again cost
-    each test about 10 ms apiece.
-    """
-    bedrock_client.cache_clear()
-
-
 def create_ledger_table(name: str = LEDGER_TABLE) -> str:
     """The ledger table as infra/ledger.py declares it (pk/sk strings, on demand)."""
     plumbing_client("dynamodb").create_table(
@@ -117,10 +104,10 @@ def _simulation_session() -> boto3.Session:
 def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) -> Iterator[World]:
     """moto for everything moto has; the handlers' own Bedrock client wears the fake."""
     with ExitStack() as mocks:
+        mocks.enter_context(botocore_only_mocks())
         mocks.enter_context(mock_aws(config=mock_config) if mock_config else mock_aws())
         mocks.enter_context(patch("boto3.DEFAULT_SESSION", _simulation_session()))
         mocks.enter_context(lighter_requests())
-        _reset_clients()
         s3 = plumbing_client("s3")
         s3.create_bucket(Bucket=BUCKET)
         s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
@@ -135,7 +122,6 @@ def fake_aws(scorer: Scorer, mock_config: Any = None, **bedrock_options: Any) ->
             yield World(s3=s3, bedrock=fake, inbox=inbox)
         finally:
             fake.deactivate()
-            _reset_clients()
             for name, value in saved.items():
                 if value is None:
                     os.environ.pop(name, None)

@@ -9,8 +9,9 @@ hook it installed when it was imported, whichever world is active. So one client
 and no hook is ever registered on them (an upload hook goes on a client of the test's own, the
 Bedrock stand-in's handler on the handlers' client): code given one (`evalctl simulate`'s
 follow) only calls it, so a world sees nothing another left on them. The handlers' clients
-stay theirs (handlers.runtime): kept across worlds too, except Bedrock's, which each world's
-stand-in wraps (evalctl.simulation.aws).
+stay theirs (handlers.runtime), kept across worlds too, as a warm Lambda container keeps them:
+Bedrock's included, which each world's stand-in hooks while the world lasts and unhooks when
+it ends (evalctl.simulation.aws.fake_aws).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 A simulated run is thousands of AWS calls (each handler's S3, DynamoDB and Bedrock calls,
 Step Functions' calls into Lambda), and for each moto redoes work whose answer cannot have
 changed since the last. `lighter_requests` patches three such places while a world lasts;
-what a request does and answers is unchanged, each patch says why.
+what a request does and answers is unchanged, each patch says why. `botocore_only_mocks` makes
+starting a mock cheap.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import cache
 from types import ModuleType
 from unittest.mock import patch
 
-from moto.core import responses, utils
+from moto.core import models, responses, utils
 from moto.moto_api._internal.moto_random import MotoRandom
 from moto.s3.models import S3Backend
 
@@ -59,4 +60,19 @@ def lighter_requests() -> Iterator[None]:
         patch.object(responses, "method_names_from_class", _method_names),
         patch.object(MotoRandom, "get_random_string", _random_string),
     ):
+        yield
+
+
+@contextmanager
+def botocore_only_mocks() -> Iterator[None]:
+    """moto mocks started while this lasts answer botocore's requests only.
+
+    Each start of a mock registers a callback for every URL pattern of every moto service
+    and HTTP method (about 2,000) with the `responses` library, which intercepts calls made
+    through `requests`: about 2 ms a start, for nothing here. The handlers, the CLI and the
+    simulation reach AWS through botocore, which moto serves through its own before-send hook
+    whatever `responses` holds; a `requests` call to AWS would now fail loudly (Connection
+    refused by Responses) instead of reaching moto.
+    """
+    with patch.object(models, "RESPONSES_METHODS", []):
         yield
