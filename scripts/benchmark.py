@@ -13,7 +13,8 @@ busy machine slows both alike):
   f. Lambda code asset and dependency layer sizes (zipped)
 
     .venv/bin/python scripts/benchmark.py            # full run, a few minutes
-    .venv/bin/python scripts/benchmark.py --quick    # smoke run: small data, best of 2
+    .venv/bin/python scripts/benchmark.py --quick    # smoke run: small data, best of 2, layer
+                                                     # sized unzipped
 """
 
 from __future__ import annotations
@@ -309,14 +310,15 @@ BARE_DECODE = (
 )
 
 
-def section_cli(folder: Path, paths: list[Path], repeat: int) -> None:
+def section_cli(folder: Path, paths: list[Path], repeat: int, quick: bool) -> None:
     """Fresh processes, the CLI and its baselines alike. They run with Python's bytecode cache,
     as on a user's machine (the warm-up run writes it): an inherited PYTHONDONTWRITEBYTECODE
     would make every run recompile evalctl, evalcore and their dependencies (uv installs no .pyc
     files), a cost Python's default setting pays once; the baselines use only the precompiled
     standard library either way."""
-    # Short processes on a shared machine: more runs (baseline and CLI alike) for a steady best.
-    summarize_repeat, help_repeat = 2 * repeat, 4 * repeat
+    # Short processes on a shared machine: more runs (baseline and CLI alike) for a steady best;
+    # a smoke run only shows that each runs.
+    summarize_repeat, help_repeat = (repeat, repeat) if quick else (2 * repeat, 4 * repeat)
     print(
         f"\n## d. evalctl (fresh process, wall time, bytecode cache on, summarize best of"
         f" {summarize_repeat}, --help best of {help_repeat})"
@@ -438,7 +440,13 @@ def zipped_size(root: Path, excludes: list[str]) -> tuple[int, int]:
     return buffer.tell(), count
 
 
-def section_sizes(build_layer: bool) -> None:
+def unzipped_size(root: Path) -> tuple[int, int]:
+    """(bytes, file count) of the files under `root`."""
+    sizes = [path.stat().st_size for path in root.rglob("*") if path.is_file()]
+    return sum(sizes), len(sizes)
+
+
+def section_sizes(quick: bool) -> None:
     # infra.asset_layout imports no aws_cdk: measuring the assets costs no CDK start-up.
     from infra.asset_layout import CODE_EXCLUDES, COMPLETE_MARKER, layer_cache_dir
 
@@ -446,10 +454,13 @@ def section_sizes(build_layer: bool) -> None:
     code, files = zipped_size(LAMBDAS, CODE_EXCLUDES)
     print(f"  code asset lambdas/: {code / 1e3:.0f} kB zipped, {files} files")
     cache_dir = layer_cache_dir(LAMBDAS / "requirements.txt")
+    if quick:  # a smoke run neither builds the layer nor spends a second zipping it
+        if (cache_dir / COMPLETE_MARKER).exists():
+            layer, files = unzipped_size(cache_dir / "python")
+            print(f"  layer (requirements.txt): {layer / 1e6:.1f} MB unzipped, {files} files")
+        print("  layer zipped: run without --quick (which builds the layer first if need be)")
+        return
     if not (cache_dir / COMPLETE_MARKER).exists():
-        if not build_layer:
-            print("  layer: not built yet (run without --quick to build it with pip)")
-            return
         from infra.layer_build import PipLayerBuilder
 
         with tempfile.TemporaryDirectory() as scratch:
@@ -477,9 +488,9 @@ def main(argv: list[str] | None = None) -> int:
         section_merge(paths, repeat)
         section_memory(10 if args.quick else LARGEST_JOB_RECORDS)
         section_cold_start(repeat)
-        section_cli(folder, paths, repeat)
+        section_cli(folder, paths, repeat, args.quick)
     section_polling()
-    section_sizes(build_layer=not args.quick)
+    section_sizes(args.quick)
     return 0
 
 

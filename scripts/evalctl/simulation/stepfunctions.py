@@ -93,18 +93,17 @@ def _assign_heap_keys(root: Component) -> None:
 
 # Parsed programs by definition text, for every pipeline the process deploys.
 _PROGRAMS: dict[str, EvalComponent] = {}
-# Definitions moto's create_state_machine has accepted in this process.
-_VALIDATED: set[str] = set()
 _PARSING = threading.Lock()
 
 
-def _program_parsed_once(worker: ExecutionWorker) -> EvalComponent:
-    """moto parses the state machine's definition (with ANTLR) for every execution, a fifth of
-    a run's cost at scale; this parses each definition once per process, whichever test or
-    pipeline deploys it. moto's components keep no state of an evaluation (that lives in each
+def _parsed_once(definition: str) -> EvalComponent:
+    """moto parses a state machine's definition (with ANTLR, a fifth of a second for the
+    pipeline's) when the machine is created, only to validate it, and again for every
+    execution; this parses each definition once per process, whichever test or pipeline
+    deploys it. moto's components keep no state of an evaluation (that lives in each
     execution's Environment; moto itself evaluates one Map iterator's states in several
-    threads at once), so executions can share a program; a parse depends on the text alone."""
-    definition = worker._evaluation_details.state_machine_details.definition
+    threads at once), so executions can share a program; a parse depends on the text alone.
+    A definition that fails to parse is not remembered: it fails, with moto's error, each time."""
     with _PARSING:
         if definition not in _PROGRAMS:
             program, _ = AmazonStateLanguageParser.parse(definition)
@@ -113,19 +112,18 @@ def _program_parsed_once(worker: ExecutionWorker) -> EvalComponent:
         return _PROGRAMS[definition]
 
 
-def _validated_once(validate: Callable[[str], None]) -> Callable[[str], None]:
-    """create_state_machine parses the definition only to validate it (and throws the parse
-    away); a text it accepted once it accepts again, so each text is validated once per process.
-    A definition moto rejects is not remembered: it is validated, and rejected, every time."""
+def _program_parsed_once(worker: ExecutionWorker) -> EvalComponent:
+    """An execution's program (ExecutionWorker._get_evaluation_entrypoint), parsed once."""
+    return _parsed_once(worker._evaluation_details.state_machine_details.definition)
 
-    def validate_definition(definition: str) -> None:
-        if definition in _VALIDATED:
-            return
-        validate(definition)
-        with _PARSING:
-            _VALIDATED.add(definition)
 
-    return validate_definition
+class _ParserParsingOnce:
+    """The parser as create_state_machine's validation calls it (it keeps only the exceptions,
+    which moto turns into InvalidDefinition): the parse it makes is the executions' too."""
+
+    @staticmethod
+    def parse(definition: str) -> tuple[EvalComponent, None]:
+        return _parsed_once(definition), None
 
 
 # What runs a function: (name or ARN, qualifier, payload, response headers to fill) -> the
@@ -271,15 +269,7 @@ def interpreter_patches(wait_scale: float, scaled_clock: bool, functions: Invoke
             patch.object(ExecutionWorker, "_get_evaluation_entrypoint", _program_parsed_once)
         )
         patches.enter_context(
-            patch.object(
-                stepfunctions_models.StepFunctionsParserBackend,
-                "_validate_definition",
-                staticmethod(
-                    _validated_once(
-                        stepfunctions_models.StepFunctionsParserBackend._validate_definition
-                    )
-                ),
-            )
+            patch.object(stepfunctions_models, "AmazonStateLanguageParser", _ParserParsingOnce)
         )
         patches.enter_context(
             patch.object(
