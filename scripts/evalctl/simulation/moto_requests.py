@@ -2,7 +2,7 @@
 
 A simulated run is thousands of AWS calls (each handler's S3, DynamoDB and Bedrock calls,
 Step Functions' calls into Lambda), and for each moto redoes work whose answer cannot have
-changed since the last. `lighter_requests` patches three such places while a world lasts;
+changed since the last. `lighter_requests` patches four such places while a world lasts;
 what a request does and answers is unchanged, each patch says why. `botocore_only_mocks` makes
 starting a mock cheap.
 """
@@ -17,9 +17,11 @@ from functools import cache
 from types import ModuleType
 from unittest.mock import patch
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.core import models, responses, utils
 from moto.moto_api._internal.moto_random import MotoRandom
 from moto.s3.models import S3Backend
+from moto.sns.models import Subscription
 
 
 def _s3_urls_read_once() -> property:
@@ -52,6 +54,20 @@ def _random_string(
     return text.lower() if lower_case else text
 
 
+@cache
+def _signing_key() -> rsa.RSAPrivateKey:
+    """One key for the process, made as moto makes each of its own."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _shared_signing_key(_subscription: Subscription) -> rsa.RSAPrivateKey:
+    """moto signs each message SNS delivers to a queue (the inbox) with a key of the
+    subscription's own: a new RSA-2048 key, found by a prime search of 30 ms or more, for
+    every world that publishes. The signature is still made and checkable (moto serves the
+    certificate); only the key is the same from world to world."""
+    return _signing_key()
+
+
 @contextmanager
 def lighter_requests() -> Iterator[None]:
     """The patches above, while the context lasts (each is restored on exit)."""
@@ -59,6 +75,7 @@ def lighter_requests() -> Iterator[None]:
         patch.object(S3Backend, "_url_module", _s3_urls_read_once()),
         patch.object(responses, "method_names_from_class", _method_names),
         patch.object(MotoRandom, "get_random_string", _random_string),
+        patch.object(Subscription, "private_key", _shared_signing_key),
     ):
         yield
 
