@@ -95,14 +95,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gc.set_threshold(YOUNG_GENERATION_THRESHOLD, 50, 100)
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Every test has run and reported: freeze the heap so the interpreter's exit skips the
-    last cyclic garbage collection over it.
+    """Every test has run and reported: freeze the heap before the session's last collections.
 
-    A worker ends holding moto's backends, botocore's service models and jsii's proxies; that
-    final collection cost each xdist worker about 1.8 s after its last test, and the
-    controller waits for both. Frozen objects are still freed at exit, only not scanned for
-    cycles, and no test is left to run a finalizer for.
+    A worker ends holding moto's backends, botocore's service models and jsii's proxies. After
+    the last test, pytest's unraisable-exception plugin collects garbage twice, looking for
+    finalizers that raise, and the interpreter once more at exit: each pass scanned all of it,
+    about half a second apiece per xdist worker, and the controller waits for both. Frozen
+    objects are still freed at exit, only not scanned for cycles; a finalizer that would have
+    raised in those last passes goes unreported (each test's own are reported with it).
     """
     gc.freeze()

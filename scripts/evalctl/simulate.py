@@ -130,7 +130,11 @@ def simulate_run(
         # Imported here: the handlers' Powertools logger, created on first import, takes
         # the level above and writes where stdout points now, not over the printed result.
         from evalctl.simulation.aws import fake_aws
-        from evalctl.simulation.pipeline import MOTO_CONFIG, deployed_pipeline
+        from evalctl.simulation.pipeline import (
+            MOTO_CONFIG,
+            deployed_pipeline,
+            sleep_until_an_execution_ends,
+        )
 
         with (
             fake_aws(
@@ -146,7 +150,12 @@ def simulate_run(
                 pipeline.sfn, pipeline.machine_arn, dataset, uploaded_at, timeout=10, interval=0.2
             )
             execution = follow_execution(
-                pipeline.sfn, arn, on_state, interval=0.2, timeout=timeout, clock=Clock()
+                pipeline.sfn,
+                arn,
+                on_state,
+                interval=0.2,
+                timeout=timeout,
+                clock=Clock(sleep=sleep_until_an_execution_ends),
             )
             summary_key = execution.output.get("summaryKey")
             summary = Summary.from_json(world.read_summary(summary_key)) if summary_key else None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +29,13 @@ from evalctl.simulate import EXAMPLE_DATASET
 from evalctl.simulation.aws import fake_aws
 from evalctl.simulation.bedrock_output import oriented
 from evalctl.simulation.judge import simulated_score
-from evalctl.simulation.pipeline import MOTO_CONFIG, Pipeline, deployed_pipeline
+from evalctl.simulation.pipeline import (
+    MOTO_CONFIG,
+    Pipeline,
+    deployed_pipeline,
+    sleep_until_an_execution_ends,
+    step_functions,
+)
 from evalctl.stack import DEFAULT_STACK_NAME
 from tests.clock import WAIT_SCALE
 
@@ -76,11 +84,30 @@ def deployed(
             yield pipeline, Clients(cloudformation, s3, boto3.client("stepfunctions"))
 
 
-def run(clients: Clients, *argv: str, clock: Clock | None = None) -> tuple[int, str]:
+# evalctl run's follow, its polls a fifth of a second apart, woken when an execution ends.
+FOLLOW_CLOCK = Clock(sleep=sleep_until_an_execution_ends)
+
+
+def run(clients: Clients, *argv: str, clock: Clock = FOLLOW_CLOCK) -> tuple[int, str]:
     arguments = ["run", *argv, "--poll-seconds", "0.2"]
     out = io.StringIO()
     args = build_parser(arguments).parse_args(arguments)
     return execute(args, clients, out, clock), out.getvalue()
+
+
+def test_a_follower_between_polls_wakes_when_an_execution_ends(template):
+    with deployed(template) as (pipeline, _):
+        ended = step_functions().EXECUTION_ENDED
+        woke = threading.Event()
+        follower = threading.Thread(
+            target=lambda: (sleep_until_an_execution_ends(600), woke.set()), daemon=True
+        )
+        follower.start()
+        while not ended._waiters:  # the follower is asleep before the execution starts
+            time.sleep(0.001)
+        execution = pipeline.run(pipeline.upload(KEY, EXAMPLE_DATASET.read_bytes()))
+        assert execution["status"] == "SUCCEEDED"
+        assert woke.wait(timeout=60)  # not 600 s later
 
 
 def test_run_follows_the_execution_to_its_summary(template, capsys):

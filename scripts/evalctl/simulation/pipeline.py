@@ -247,6 +247,17 @@ def step_functions() -> ModuleType:
     return stepfunctions
 
 
+def sleep_until_an_execution_ends(seconds: float) -> None:
+    """`time.sleep` for code that polls the simulation's executions (evalctl's follow): it
+    returns early when any execution of the process ends (evalctl.simulation.stepfunctions
+    announces each end), so the poller's next look finds the end at once instead of up to
+    `seconds` later. Otherwise it lasts `seconds`, so progress is still reported at the
+    poller's pace; an end announced just before the call is not waited for, only missed."""
+    ended = step_functions().EXECUTION_ENDED
+    with ended:
+        ended.wait(seconds)
+
+
 @contextmanager
 def deployed_pipeline(
     template: dict, world: World, *, wait_scale: float = 1.0, scaled_clock: bool = False
