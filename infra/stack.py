@@ -9,8 +9,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
-from evalcore.suite import DEFAULT_SUITES_DIR, Suite, load_all_suites
-from infra.bedrock_permissions import JobKind, needs_bucket_cors
+from evalcore.suite import DEFAULT_SUITES_DIR, load_all_suites
+from infra.bedrock_permissions import needs_bucket_cors
 from infra.functions import PipelineFunctions
 from infra.ledger import PipelineLedger
 from infra.observability.construct import PipelineObservability
@@ -18,31 +18,9 @@ from infra.observability.settings import ObservabilitySettings
 from infra.service_role import EvaluationServiceRole
 from infra.settings import PipelineSettings
 from infra.storage import PipelineBucket
+from infra.suite_inputs import suite_job_kinds, suite_model_identifiers, suite_output_keys
 from infra.trigger import DatasetUploadTrigger
 from infra.workflow import EvaluationWorkflow
-
-
-def _suites(suites_dir: Path) -> list[Suite]:
-    suites = load_all_suites(suites_dir)
-    if not suites:
-        raise ValueError(f"no suites in {suites_dir}: add one before deploying the pipeline")
-    return suites
-
-
-def suite_model_identifiers(suites_dir: Path) -> frozenset[str]:
-    """Every model any suite may invoke; IAM on the models is scoped to exactly these."""
-    return frozenset().union(*(suite.model_identifiers for suite in _suites(suites_dir)))
-
-
-def suite_job_kinds(suites_dir: Path) -> frozenset[JobKind]:
-    """The kinds of job the suites submit: the service role's grants and the bucket's CORS rule
-    (human jobs only) follow from this set, so a new kind of suite is a `cdk deploy`."""
-    return frozenset(suite.kind for suite in _suites(suites_dir))
-
-
-def suite_output_keys(suites_dir: Path) -> frozenset[str]:
-    """The customer-managed KMS keys suites encrypt their job output with."""
-    return frozenset(s.output_kms_key_id for s in _suites(suites_dir) if s.output_kms_key_id)
 
 
 class EvaluationPipelineStack(cdk.Stack):

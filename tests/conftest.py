@@ -77,6 +77,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(DurationTotals(), "duration-totals")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `cdk_app` first, the rest in their order.
+
+    Building a construct imports aws_cdk and starts jsii's Node.js runtime in the process,
+    about a second. xdist's work-stealing scheduler hands each worker a contiguous half of
+    this list and steals only from the ends of the queues, so tests at the front all run on
+    the first worker: the other never starts the runtime (the infrastructure tests read the
+    synthesized templates from the cache without it).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("cdk_app") is None)
+
+
 # Allocations between young-generation collections while the tests run (CPython's default
 # is 700). The simulation makes and drops millions of short-lived objects (requests, parsed
 # responses, state data): at 700 each worker ran about 2,400 collections, 13 of them over its

@@ -14,6 +14,7 @@ from infra.bedrock_permissions import (
     model_actions,
     needs_bucket_cors,
 )
+from infra.suite_inputs import suite_job_kinds, suite_output_keys
 from tests.infra.assembly import cached_synthesis
 from tests.infra.conftest import as_list, render
 
@@ -174,6 +175,7 @@ def test_several_kinds_get_the_union_once(roles):
     assert [g.sid for g in extra_grants(JobKind)] == ["ManageHumanLoops", "QueryKnowledgeBases"]
 
 
+@pytest.mark.cdk_app
 def test_a_role_for_no_kind_is_refused():
     import aws_cdk as cdk
     from aws_cdk import aws_s3 as s3
@@ -193,9 +195,6 @@ def test_only_human_jobs_need_cors():
 
 
 def test_the_stack_serves_the_kinds_the_shipped_suites_are(synthesized):
-    # Imported here, not at collection: importing infra.stack costs seconds.
-    from infra.stack import suite_job_kinds, suite_output_keys
-
     assert suite_job_kinds(DEFAULT_SUITES_DIR) == set(JobKind)
     role_id = synthesized.logical_id(synthesized.parts.service_role)
     (policy,) = synthesized.json["Resources"][role_id]["Properties"]["Policies"]
@@ -212,9 +211,6 @@ def test_the_stack_serves_the_kinds_the_shipped_suites_are(synthesized):
 
 
 def test_judge_only_suites_need_only_the_judge_kind(tmp_path):
-    # Imported here, not at collection: importing infra.stack costs seconds.
-    from infra.stack import suite_job_kinds, suite_output_keys
-
     for name in ("support-assistant", "live-nova"):
         (tmp_path / f"{name}.json").write_text((DEFAULT_SUITES_DIR / f"{name}.json").read_text())
     assert suite_job_kinds(tmp_path) == {JobKind.JUDGE}

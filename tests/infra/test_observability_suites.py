@@ -125,6 +125,7 @@ def test_bedrock_invocation_log_queries_read_the_named_log_group(extra):
     assert "sort latencyMs desc" in queries["BedrockSlowInvocations"]["QueryString"]
 
 
+@pytest.mark.cdk_app
 def test_staleness_beyond_what_cloudwatch_can_evaluate_is_refused(tmp_path):
     """Refused by SuiteAlarms, which the stack builds for every suite file (the test above):
     only it is constructed here, not the whole stack, to reach the refusal."""
@@ -141,6 +142,7 @@ def test_staleness_beyond_what_cloudwatch_can_evaluate_is_refused(tmp_path):
         SuiteAlarms(stack, "SuiteExtra", suite=suite, topic=topic, name_prefix=STACK)
 
 
+@pytest.mark.cdk_app
 @pytest.mark.parametrize(
     ("context", "message"),
     [
@@ -159,6 +161,7 @@ def test_bad_context_values_are_named(context, message):
         ObservabilitySettings.from_context(app)
 
 
+@pytest.mark.cdk_app
 def test_defaults_without_context():
     import aws_cdk as cdk
 

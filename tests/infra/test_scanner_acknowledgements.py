@@ -107,6 +107,7 @@ def test_acknowledgements_accumulate_on_the_l1_resource():
     }
 
 
+@pytest.mark.cdk_app
 @pytest.mark.parametrize(
     "call, message",
     [

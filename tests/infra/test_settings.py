@@ -127,10 +127,12 @@ def test_each_suites_longest_run_must_fit_the_history_budget_at_its_own_cap():
 
 def test_reading_settings_and_building_the_layer_start_no_cdk():
     """The simulation, the end-to-end tests and the benchmark read PipelineSettings and build
-    the layer without synthesizing; importing aws_cdk would start jsii's node process in each
-    of them (every pytest worker collects these modules)."""
+    the layer without synthesizing, and the permission tests read what the suites ask of the
+    stack; importing aws_cdk would start jsii's node process in each of them (every pytest
+    worker collects these modules)."""
     probe = (
-        "import sys; import infra.settings, infra.layer_build, evalctl.simulation.pipeline; "
+        "import sys; import infra.settings, infra.layer_build, infra.suite_inputs, "
+        "evalctl.simulation.pipeline; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii')))"
     )
     root = Path(__file__).resolve().parents[2]

@@ -43,6 +43,7 @@ def test_no_custom_resource_is_needed_for_eventbridge_notifications(synthesized)
     }
 
 
+@pytest.mark.cdk_app
 def test_the_bucket_denies_requests_without_tls(synthesized):
     from aws_cdk.assertions import Match
 
