@@ -4,4 +4,4 @@ Nothing in a run depends on how long a wait really lasts (the Bedrock stand-in f
 after a number of polls), so the tests fake the clock instead of sleeping through it.
 """
 
-WAIT_SCALE = 0.02
+WAIT_SCALE = 0.005

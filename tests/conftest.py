@@ -78,15 +78,24 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests marked `cdk_app` first, the rest in their order.
+    """The tests marked `cdk_app` first, then those marked `slow`, then the rest in order.
 
-    Building a construct imports aws_cdk and starts jsii's Node.js runtime in the process,
-    about a second. xdist's work-stealing scheduler hands each worker a contiguous half of
-    this list and steals only from the ends of the queues, so tests at the front all run on
-    the first worker: the other never starts the runtime (the infrastructure tests read the
-    synthesized templates from the cache without it).
+    xdist's work-stealing scheduler hands each worker a contiguous half of this list and a
+    worker out of work steals from the end of the other's queue, so the front of the list
+    runs first, on the first worker:
+    - building a construct imports aws_cdk and starts jsii's Node.js runtime in the process,
+      about a second: with every such test there, the other worker never starts it (the
+      infrastructure tests read the synthesized templates from the cache without it);
+    - the longest tests (a few seconds each) start early, and the last seconds of both
+      workers are short tests, split between them as they run out of work, instead of one
+      worker finishing a long test alone.
     """
-    items.sort(key=lambda item: item.get_closest_marker("cdk_app") is None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("cdk_app") is None,
+            item.get_closest_marker("slow") is None,
+        )
+    )
 
 
 # Allocations between young-generation collections while the tests run (CPython's default

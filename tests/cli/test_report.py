@@ -248,6 +248,7 @@ PAGE_FACTS = """([metrics, categories]) => {
 }"""
 
 
+@pytest.mark.slow
 def test_the_html_report_renders_offline_in_a_real_browser(runs, tmp_path, browser):
     report(runs, tmp_path / "out", "--baseline-results", str(runs["baseline"]))
     page_file = tmp_path / "out" / "report.html"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -110,6 +111,7 @@ def test_any_bytes_yield_records_or_malformed_lines(lines):
     read_and_aggregate(lines)
 
 
+@pytest.mark.slow
 @property_settings
 @given(st.lists(MODEL_ROW | RAG_ROW | ANY, max_size=6), st.booleans())
 @example(

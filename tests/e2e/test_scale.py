@@ -226,7 +226,7 @@ def load_template(load_suites) -> dict:
         # holds its slot here: every request is a Lambda call and the in-process Lambdas run one
         # at a time, so asking more often only spends the time the running jobs need (4 s:
         # 4.2-5.1 s for the 50 runs; 10 s: 3.4-3.5 s; 20 s: 3.2-4.0 s, hand-overs wait longer).
-        slot_wait_seconds=10,
+        slot_wait_seconds=40,
         run_limit_seconds=600,
         cleanup_allowance_seconds=60,
         execution_timeout_hours=1,
