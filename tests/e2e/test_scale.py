@@ -222,10 +222,11 @@ def load_template(load_suites) -> dict:
     settings = PipelineSettings(
         poll_min_wait_seconds=1,
         poll_max_wait_seconds=1,
-        # Runs waiting for a slot ask again every 10 s (0.2 s scaled), about as long as a job
+        # Runs waiting for a slot ask again every 40 s (0.2 s scaled), about as long as a job
         # holds its slot here: every request is a Lambda call and the in-process Lambdas run one
-        # at a time, so asking more often only spends the time the running jobs need (4 s:
-        # 4.2-5.1 s for the 50 runs; 10 s: 3.4-3.5 s; 20 s: 3.2-4.0 s, hand-overs wait longer).
+        # at a time, so asking more often only spends the time the running jobs need, and
+        # asking less often leaves freed slots idle (the 50 runs, one DynamoDB request per ask:
+        # 20 s: 2.9 s; 40 s: 2.7-3.4 s; 80 s: 2.5-3.5 s; 160 s: 3.0 s on a busy machine).
         slot_wait_seconds=40,
         run_limit_seconds=600,
         cleanup_allowance_seconds=60,
