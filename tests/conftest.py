@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 
@@ -72,9 +73,25 @@ class DurationTotals:
         terminalreporter.write_line(f"sum of test durations: {total:.1f} s ({parts})")
 
 
+def share_one_botocore_loader() -> None:
+    """Every botocore session of a test process reads the service models through one loader.
+
+    moto starts each mock with a new default boto3 session, and each new session's loader
+    lists botocore's 400-odd service folders and reads the models again: 20,000 directory
+    reads and about a second of each run. The models are the installed botocore's files,
+    unchanged while the tests run; a loader only caches what it has read, and nothing edits
+    what it returns (botocore registers no handler for `service-data-loaded`)."""
+    import botocore.loaders
+    import botocore.session
+
+    botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist) only
         config.pluginmanager.register(DurationTotals(), "duration-totals")
+    if hasattr(config, "workerinput") or config.getoption("numprocesses", None) in (None, 0):
+        share_one_botocore_loader()  # in the processes that run tests
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
