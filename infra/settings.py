@@ -8,7 +8,7 @@ made (`check`), and against the shipped suites (`check_suites`), so a bad combin
 
 Human evaluation jobs wait days for reviewers: they have their own run limit and poll cap
 (`humanRunLimitSeconds`, `humanPollMaxWaitSeconds`), and the state machine's timeout is
-derived from the longest run any shipped suite may have (`execution_timeout_for`).
+derived from the longest run any shipped suite may have (`execution_timeout_hours_for`).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class PipelineSettings:
     human_run_limit_seconds: int = DEFAULT_HUMAN_RUN_LIMIT_SECONDS
     human_poll_max_wait_seconds: int = HUMAN_MAX_WAIT_SECONDS
     # At least this; raised at synth to outlast the longest run any shipped suite may have
-    # plus the clean-up after it, so it never strikes first (execution_timeout_for).
+    # plus the clean-up after it, so it never strikes first (execution_timeout_hours_for).
     execution_timeout_hours: int = 24
     results_retention_days: int = 365
     # Jobs in progress at once across all runs: keep under Bedrock's concurrent-job quota.
@@ -125,7 +125,7 @@ class PipelineSettings:
                     f"shorter maxRunHours, lower {self._limit_setting(suite.kind)} or "
                     f"maxShardsPerRun, or raise {self._cap_setting(suite.kind)}"
                 )
-        self.execution_timeout_for(suites)
+        self.execution_timeout_hours_for(suites)
 
     def run_limit_for(self, suite: Suite) -> int:
         return self.run_limits.for_suite(suite.kind, suite.max_run_hours)
@@ -140,7 +140,7 @@ class PipelineSettings:
             shards=self.max_shards_per_run,
         )
 
-    def execution_timeout_for(self, suites: Iterable[Suite]) -> cdk.Duration:
+    def execution_timeout_hours_for(self, suites: Iterable[Suite]) -> int:
         """executionTimeoutHours, raised to outlast the longest run any suite may have plus its
         clean-up (whole hours); refused when that passes Step Functions' one-year limit."""
         longest = max((self.run_limit_for(suite) for suite in suites), default=0)
@@ -152,9 +152,13 @@ class PipelineSettings:
                 f"needs a {hours}-hour execution timeout, over Step Functions' limit of one year "
                 f"({MAX_EXECUTION_HOURS} hours): lower humanRunLimitSeconds or runLimitSeconds"
             )
+        return hours
+
+    def execution_timeout_for(self, suites: Iterable[Suite]) -> cdk.Duration:
+        """The state machine's timeout (`execution_timeout_hours_for`) as a CDK Duration."""
         import aws_cdk as cdk
 
-        return cdk.Duration.hours(hours)
+        return cdk.Duration.hours(self.execution_timeout_hours_for(suites))
 
     @staticmethod
     def _limit_setting(kind: JobKind) -> str:

@@ -97,17 +97,17 @@ def test_a_human_suite_may_take_days_up_to_the_stacks_human_limit():
 def test_the_execution_timeout_is_raised_to_outlast_the_longest_suite():
     automated = load_suite("support-assistant")
     settings = PipelineSettings()
-    assert settings.execution_timeout_for([automated]).to_hours() == 24  # the floor
+    assert settings.execution_timeout_hours_for([automated]) == 24  # the floor
     # seven days and the 30-minute clean-up, in whole hours
-    assert settings.execution_timeout_for([automated, HUMAN]).to_hours() == 7 * 24 + 1
+    assert settings.execution_timeout_hours_for([automated, HUMAN]) == 7 * 24 + 1
     shorter = dataclasses.replace(HUMAN, max_run_hours=48)
-    assert settings.execution_timeout_for([automated, shorter]).to_hours() == 49
+    assert settings.execution_timeout_hours_for([automated, shorter]) == 49
 
 
 def test_a_human_limit_past_step_functions_one_year_fails_synth_with_the_fix():
     settings = PipelineSettings(human_run_limit_seconds=366 * DAY, human_poll_max_wait_seconds=DAY)
     with pytest.raises(ValueError, match=r"over Step Functions' limit of one year.*lower humanRun"):
-        settings.execution_timeout_for([HUMAN])
+        settings.execution_timeout_hours_for([HUMAN])
 
 
 def test_each_suites_longest_run_must_fit_the_history_budget_at_its_own_cap():
