@@ -125,15 +125,18 @@ def test_each_suites_longest_run_must_fit_the_history_budget_at_its_own_cap():
     assert PipelineSettings().history_events_for(HUMAN) <= 12_500
 
 
-def test_reading_settings_and_building_the_layer_start_no_cdk():
+def test_reading_settings_and_deploying_a_simulated_pipeline_stay_light():
     """The simulation, the end-to-end tests and the benchmark read PipelineSettings and build
     the layer without synthesizing, and the permission tests read what the suites ask of the
     stack; importing aws_cdk would start jsii's node process in each of them (every pytest
-    worker collects these modules)."""
+    worker collects these modules). The simulation's Step Functions interpreter loads without
+    moto's Batch and EC2 models, and leaves moto.batch to be imported whole by whoever needs it
+    (its placeholder is gone; the utils module the parser uses stays)."""
     probe = (
         "import sys; import infra.settings, infra.layer_build, infra.suite_inputs, "
-        "evalctl.simulation.pipeline; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii')))"
+        "evalctl.simulation.pipeline as pipeline; pipeline.step_functions(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii'))); "
+        "print(sorted(m for m in sys.modules if m.startswith(('moto.ec2', 'moto.batch'))))"
     )
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
@@ -144,4 +147,4 @@ def test_reading_settings_and_building_the_layer_start_no_cdk():
         cwd=root,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(str(root / p) for p in ("lambdas", "."))},
     )
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.splitlines() == ["[]", "['moto.batch.exceptions', 'moto.batch.utils']"]

@@ -11,8 +11,10 @@ execution's end to the status rule's target.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,18 +217,43 @@ class Pipeline:
         return True
 
 
+@contextmanager
+def _batch_utils_alone() -> Iterator[None]:
+    """moto.batch, while this lasts, as an empty package over its own folder.
+
+    moto's Step Functions parser imports one enum from moto.batch.utils, and importing the
+    package first runs its __init__, which loads Batch's models and with them EC2's (their
+    module bodies read a 5 MB table of instance types: a fifth of a second of every process
+    that deploys a pipeline). Here only utils.py and the exceptions it imports load; once
+    the parser is imported the placeholder goes, and `import moto.batch` anywhere later runs
+    the real __init__ (reusing the utils module already loaded)."""
+    if "moto.batch" in sys.modules:
+        yield
+        return
+    spec = importlib.util.find_spec("moto.batch")
+    assert spec is not None and spec.submodule_search_locations is not None
+    placeholder = ModuleType("moto.batch")
+    placeholder.__path__ = list(spec.submodule_search_locations)
+    sys.modules["moto.batch"] = placeholder
+    try:
+        yield
+    finally:
+        if sys.modules.get("moto.batch") is placeholder:
+            del sys.modules["moto.batch"]
+
+
 @cache
 def step_functions() -> ModuleType:
-    """evalctl.simulation.stepfunctions, imported on first use, with EC2's Regions looked up
-    without reading EC2's service model.
+    """evalctl.simulation.stepfunctions, imported on first use, without Batch's and EC2's
+    models (`_batch_utils_alone`), and with EC2's Regions looked up without EC2's service model
+    should anything import moto.ec2 meanwhile.
 
-    moto's Step Functions parser imports moto.batch, which imports moto.ec2, whose module body
-    asks three new boto3 sessions for the Regions of EC2 (`get_available_regions`): each reads
-    the 3 MB EC2 service model from disk only to learn EC2's endpoint prefix, which is `ec2`,
-    then asks the endpoint resolver, most of a second of every process that deploys a
-    pipeline. While that import runs, the Regions of `ec2` come straight from one session's
-    endpoint resolver, the same answer without the model; any other lookup is left alone.
-    Imported on first use, so a process that never deploys a pipeline pays nothing.
+    moto.ec2's module body asks three new boto3 sessions for the Regions of EC2
+    (`get_available_regions`): each reads the 3 MB EC2 service model from disk only to learn
+    EC2's endpoint prefix, which is `ec2`, then asks the endpoint resolver. While the import
+    runs, the Regions of `ec2` come straight from one session's endpoint resolver, the same
+    answer without the model; any other lookup is left alone. Imported on first use, so a
+    process that never deploys a pipeline pays nothing.
     """
     resolver = boto3.Session()._session._get_internal_component("endpoint_resolver")
     look_up = boto3.Session.get_available_regions
@@ -241,7 +268,10 @@ def step_functions() -> ModuleType:
             return look_up(session, service_name, partition_name, allow_non_regional)
         return list(resolver.get_available_endpoints("ec2", partition_name, allow_non_regional))
 
-    with patch.object(boto3.Session, "get_available_regions", get_available_regions):
+    with (
+        patch.object(boto3.Session, "get_available_regions", get_available_regions),
+        _batch_utils_alone(),
+    ):
         from evalctl.simulation import stepfunctions
 
     return stepfunctions

@@ -6,8 +6,9 @@ what each Lambda task sends and how its result or error is read); each says why 
 `interpreter_patches` applies them while a pipeline is deployed (evalctl.simulation.pipeline).
 
 Importing this module imports moto's Step Functions parser, and with it moto.batch and
-moto.ec2 (whose module body looks up EC2's Regions); import it through
-`evalctl.simulation.pipeline.step_functions`, which makes that lookup cheap.
+moto.ec2 (whose models read large tables at import); import it through
+`evalctl.simulation.pipeline.step_functions`, which loads only the part of moto.batch the
+parser uses.
 """
 
 from __future__ import annotations
