@@ -43,5 +43,7 @@ part "security tools (uv)" make security-tools
 part "cfn-lint + checkov" make scan
 ms=$(( ($(date +%s%N) - total_start) / 1000000 ))
 printf '%-28s %4d.%d s (%s caches)\n' "total" $((ms / 1000)) $((ms % 1000 / 100)) "$mode"
+# The same interpreter as the Makefile's venv (its PYTHON), so only the installer differs.
+python=$(make --no-print-directory -s --eval 'interpreter: ; @echo $(PYTHON)' interpreter)
 part "baseline: same packages (pip)" sh -c \
-  "python3 -m venv .venv-pip && .venv-pip/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'"
+  "$python -m venv .venv-pip && .venv-pip/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'"

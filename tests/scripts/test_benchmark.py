@@ -36,12 +36,15 @@ def test_quick_benchmark_prints_every_section_with_baselines_and_ratios():
         "handlers.parse:",
         "handlers.record_failure:",
         "evalctl summarize:",
-        "evalctl summarize, no bytecode cache:",
         "evalctl --help:",
         "code asset lambdas/:",
     ):
         (line,) = [line for line in report.splitlines() if line.strip().startswith(figure)]
         assert re.search(r"baseline .+ \| ratio \d+\.\d\dx$", line) or "asset" in figure, line
+    # What a smoke run leaves to the full one, each said where its figure would be.
+    for figure in ("evalctl summarize, no bytecode cache:", "layer zipped:"):
+        (line,) = [line for line in report.splitlines() if line.strip().startswith(figure)]
+        assert ": run without --quick" in line, line
     for minutes in (5, 15, 60, 360):
         assert re.search(rf"^\s+{minutes} min \|", report, flags=re.MULTILINE)
     for days, polls in ((1, 46), (3, 94), (7, 190)):
