@@ -28,13 +28,17 @@ TEMPLATE := cdk.out/BedrockEvalPipeline.template.json
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: setup browser run synth plan simulate test pytest lint scan security-tools format clean
+.PHONY: setup browser run synth plan simulate test pytest lint scan security-tools format clean interpreter
 
 # The HTML report is tested in a real headless browser: Debian's chromium package, driven by
 # Playwright with executable_path (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
 
 setup: $(VENV)/.installed node_modules/.installed browser
+
+# The interpreter the venv is (or would be) made from, as chosen above.
+interpreter:
+	@echo $(PYTHON)
 
 # Installs chromium when it is missing and we are root (CI, the dev containers); anyone else
 # is told how, and the browser test skips until it is there.

@@ -44,6 +44,6 @@ part "cfn-lint + checkov" make scan
 ms=$(( ($(date +%s%N) - total_start) / 1000000 ))
 printf '%-28s %4d.%d s (%s caches)\n' "total" $((ms / 1000)) $((ms % 1000 / 100)) "$mode"
 # The same interpreter as the Makefile's venv (its PYTHON), so only the installer differs.
-python=$(make --no-print-directory -s --eval 'interpreter: ; @echo $(PYTHON)' interpreter)
+python=$(make --no-print-directory -s interpreter)
 part "baseline: same packages (pip)" sh -c \
   "$python -m venv .venv-pip && .venv-pip/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'"

@@ -12,17 +12,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def chosen_python(*assignments: str) -> str:
-    """What `make` would make .venv from, given these command-line variables."""
+    """What `make interpreter` says .venv is made from, given these command-line variables."""
     return subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "-s",
-            "--eval",
-            "chosen: ; @echo $(PYTHON)",
-            "chosen",
-            *assignments,
-        ],
+        ["make", "--no-print-directory", "-s", "interpreter", *assignments],
         capture_output=True,
         text=True,
         check=True,

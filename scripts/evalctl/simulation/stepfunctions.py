@@ -170,24 +170,16 @@ class InProcessLambda:
         return response
 
 
-def _reused_clients(lambda_service: InProcessLambda) -> Callable[..., Any]:
-    """moto's Lambda task builds a new boto3 client for every invocation, which costs more
-    than the invocation itself; this hands out `lambda_service` for Lambda and one client per
-    region for any other service (botocore clients are thread-safe, and moto's ignores the
-    state's credentials)."""
-    made: dict[tuple[str, str], Any] = {}
+def _in_process_lambda(lambda_service: InProcessLambda) -> Callable[..., Any]:
+    """moto's Lambda task asks `boto_client_for` for a new boto3 Lambda client for every
+    invocation, which costs more than the invocation itself; this hands it `lambda_service`
+    instead (the module asks for no other service; any other would get moto's own client)."""
     original = lambda_eval_utils.boto_client_for
-    # Making a client is not thread-safe (boto3's sessions are not); using one is.
-    lock = threading.Lock()
 
     def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         if service == "lambda":
             return lambda_service
-        key = (region, service)
-        with lock:
-            if key not in made:
-                made[key] = original(region=region, service=service)
-            return made[key]
+        return original(region=region, service=service, state_credentials=state_credentials)
 
     return boto_client_for
 
@@ -258,7 +250,7 @@ def interpreter_patches(wait_scale: float, scaled_clock: bool, functions: Invoke
         patches.enter_context(patch.object(retrier_decl, "time", _ScaledSleep(wait_scale)))
         patches.enter_context(
             patch.object(
-                lambda_eval_utils, "boto_client_for", _reused_clients(InProcessLambda(functions))
+                lambda_eval_utils, "boto_client_for", _in_process_lambda(InProcessLambda(functions))
             )
         )
         # moto parses each JSONPath afresh, building jsonpath-ng's parser tables every time; a

@@ -145,12 +145,11 @@ def cached_template(
         from evalcore.suite import DEFAULT_SUITES_DIR
 
         suites_dir = DEFAULT_SUITES_DIR
-    folder = suites_dir
-    key = synthesis_key(settings, folder, stack_name)
+    key = synthesis_key(settings, suites_dir, stack_name)
     return cached_json(
         stack_name,
         key,
-        lambda: json.loads(synthesize_template(settings, stack_name, folder)),
+        lambda: json.loads(synthesize_template(settings, stack_name, suites_dir)),
         cache_dir=cache_dir,
     )
 
